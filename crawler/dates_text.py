@@ -1,0 +1,88 @@
+"""Text clean-up for the date reader: entities, NFC, invisible characters, odd dashes and spaces.
+
+Kept apart from :mod:`crawler.text` so that reading a date costs a few string checks and no heavier
+import. :func:`clean_mapped` also keeps, for each character of the cleaned text, the span of the
+input it came from, so that a match in clean text can be told as offsets into the caller's text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SLASHES = "\u2044\u2215\uff0f"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_SPACES += "\u202f\u205f\u3000"
+
+# One character in, at most one out: the offsets of the other characters do not move.
+_TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
+_TABLE.update({ord(c): "-" for c in _DASHES})
+_TABLE.update({ord(c): "/" for c in _SLASHES})
+_TABLE.update({ord(c): " " for c in _SPACES})
+_ODD = re.compile("[" + "".join(chr(k) for k in _TABLE) + "]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# An entity, or one base character with the combining marks that follow it (NFD Vietnamese).
+_TOKEN = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|.[\u0300-\u036f]*", re.S
+)
+
+
+def clean(text: str) -> str:
+    """Entities decoded (even double-escaped), NFC, no invisible characters, plain dashes."""
+    if text.isascii():
+        if "&" not in text:
+            return text  # the common meta-tag case: nothing to do
+    elif unicodedata.is_normalized("NFC", text) and "&" not in text and not _ODD.search(text):
+        return text
+    for _ in range(3):
+        if "&" not in text or not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text)
+    if _ODD.search(text):
+        text = text.translate(_TABLE)
+    return text
+
+
+def clean_mapped(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """Cleaned text with, per character, the start and end offsets of its source in `text`.
+
+    Both lists are None when the text was already clean (the offsets are the same). Entities are
+    decoded once here: a double-escaped one stays half-decoded, which only costs a dateline in such
+    rare text.
+    """
+    if (
+        "&" not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+        and not _ODD.search(text)
+    ):
+        return text, None, None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if len(token) == 1:
+            piece = token
+        elif token[0] == "&" and token[-1] == ";":
+            piece = html.unescape(token)
+        else:
+            piece = unicodedata.normalize("NFC", token)
+        piece = piece.translate(_TABLE)
+        for char in piece:
+            out.append(char)
+            starts.append(match.start())
+            ends.append(match.end())
+    return "".join(out), starts, ends
+
+
+def source_span(
+    start: int, end: int, starts: list[int] | None, ends: list[int] | None
+) -> tuple[int, int]:
+    """The span of the original text behind clean[start:end] (see :func:`clean_mapped`)."""
+    if starts is None or ends is None or end <= start:
+        return start, end
+    return starts[start], ends[end - 1]

@@ -1,0 +1,148 @@
+"""Vocabulary and regex pieces of the date reader: month and weekday words, clock times, zones.
+
+Every pattern here is matched with re.IGNORECASE on NFC text (see :mod:`crawler.dates_text`), so
+'THÁNG BẢY', 'Tháng Bảy' and 'tháng bảy' are the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # a year outside these is a number, not a year
+FLAGS = re.IGNORECASE | re.VERBOSE
+
+# Vietnamese month names, spoken ('tháng Bảy') or numbered ('tháng 7'); 'bẩy' is the old spelling
+# of 'bảy'. 'Giêng' and 'Chạp' are left out on purpose: they name lunar months, not Jan and Dec.
+# fmt: off
+MONTH_WORDS = {
+    "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
+}
+# fmt: on
+MONTH_VI = r"""(?:mười\s+một|mười\s+hai|mười|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín
+               |1[0-2]|0?[1-9])(?!\w)"""
+
+MONTH_EN = r"""(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?
+               |sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?!\w)\.?"""
+EN_MONTHS = {
+    name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+EN_WEEKDAY = r"(?:(?<!\w)(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)"
+
+# 'Thứ Hai', 'thứ 2', 'Thứ2', 'T2', 'Chủ nhật', 'CN'. A weekday never decides the date: numbers win.
+WEEKDAY = r"""(?<!\w)(?:thứ\s*(?:hai|ba|tư|bốn|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn|t[2-7])(?!\w)"""
+DAYPART = r"(?:rạng\s+sáng|sáng\s+sớm|sáng|trưa|chiều|tối|đêm|khuya)"
+
+# A clock time: '08:30', '8:30:00', '8h30', '14h', '20g30', '8 giờ 30 phút', with 'SA'/'CH', AM/PM
+# or a part of the day after it. Minutes after 'g' are required: '20g' alone is twenty grams.
+TIME = r"""
+(?<![0-9])(?P<h>[0-9]{1,2})
+(?: :(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?![0-9])
+  | h(?P<hm>[0-9]{2})?(?:\s?(?:phút|p)(?!\w))?(?!\w)
+  | g(?P<gm>[0-9]{2})(?!\w)
+  | \s*giờ(?!\w)(?:\s*(?P<vm>[0-9]{1,2})(?![0-9])(?:\s*phút(?!\w))?)?
+    (?:\s*(?P<vs>[0-9]{1,2})\s*giây(?!\w))?
+)
+(?:\s*(?P<ap>sa|ch|am|pm|a\.m\.|p\.m\.|sáng|trưa|chiều|tối|đêm|khuya)(?!\w))?
+"""
+TZ_NAME = r"""(?:\s*(?P<tz>
+    [+-][0-9]{2}(?::?[0-9]{2})?(?![0-9])
+  | \(?\s*(?:gmt|utc)\s*(?:[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?\s*\)?
+  | (?:z|ut|ict|est|edt|cst|cdt|mst|mdt|pst|pdt)(?!\w)
+))?"""
+
+
+# A time with the same shape but no groups, for patterns that only need to step over one.
+TIME_PLAIN = (
+    r"""(?:[0-9]{1,2}(?::[0-9]{2}(?::[0-9]{2})?|h(?:[0-9]{2})?|g[0-9]{2}
+               |\s*giờ(?:\s*[0-9]{1,2}(?:\s*phút)?)?)(?!\w)(?:\s*"""
+    + DAYPART
+    + r")?)"
+)
+
+YEAR = r"(?:[0-9]{4}|[0-9]{2})(?![0-9])"
+_PIECES = {
+    "MONTH_VI": MONTH_VI, "MONTH_EN": MONTH_EN, "EN_WEEKDAY": EN_WEEKDAY, "WEEKDAY": WEEKDAY,
+    "DAYPART": DAYPART, "TIME": TIME, "TZ": TZ_NAME, "TIME_PLAIN": TIME_PLAIN, "YEAR": YEAR,
+}  # fmt: skip
+
+
+def build(pattern: str, flags: int = FLAGS) -> re.Pattern[str]:
+    """Compile a verbose pattern in which <<NAME>> stands for one of the pieces above."""
+    for name, piece in _PIECES.items():
+        pattern = pattern.replace(f"<<{name}>>", piece)
+    return re.compile(pattern, flags)
+
+
+def named(pattern: str, prefix: str) -> str:
+    """A copy of pattern whose named groups carry a prefix, to use it twice in one regex."""
+    return pattern.replace("(?P<", "(?P<" + prefix)
+
+
+# fmt: off
+_NAMED_ZONES = {
+    "z": 0, "ut": 0, "utc": 0, "gmt": 0, "ict": 7, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+    "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+}
+# fmt: on
+_OFFSET = re.compile(r"([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
+
+
+def month_number(word: str) -> int | None:
+    """'7', '07', 'Bảy', 'mười  một' -> month number; None for anything else."""
+    word = " ".join(word.lower().split())
+    if word.isdigit():
+        value = int(word)
+        return value if 1 <= value <= 12 else None
+    return MONTH_WORDS.get(word)
+
+
+def en_month(word: str) -> int | None:
+    return EN_MONTHS.get(word.lower().rstrip(".")[:3])
+
+
+@lru_cache(maxsize=256)
+def zone(text: str | None) -> timezone | None:
+    """The UTC offset of 'Z', '+07:00', '+0700', 'GMT+7', '(GMT+07:00)', 'UTC', 'PST'; else None."""
+    if not text:
+        return None
+    text = text.strip().strip("()").strip().lower()
+    match = _OFFSET.search(text)
+    if match:
+        hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            return None
+        delta = timedelta(hours=hours, minutes=minutes)
+        return timezone(-delta if match.group(1) == "-" else delta)
+    hours = _NAMED_ZONES.get(text)
+    return None if hours is None else timezone(timedelta(hours=hours))
+
+
+def clock(hour: int, minute: int, second: int, meridiem: str | None) -> tuple[int, int, int] | None:
+    """Apply 'SA'/'CH', AM/PM or a part of the day to a clock reading; None if it is no time."""
+    if meridiem:
+        word = meridiem.lower().replace(".", "")
+        if word in ("sa", "am"):
+            if not 1 <= hour <= 12:
+                return None
+            hour = 0 if hour == 12 else hour
+        elif word in ("ch", "pm"):
+            if not 1 <= hour <= 12:
+                return None
+            hour = 12 if hour == 12 else hour + 12
+        elif word in ("chiều", "tối") and 1 <= hour <= 11:
+            hour += 12
+        elif word == "trưa" and 1 <= hour <= 4:
+            hour += 12
+        elif word in ("đêm", "khuya"):
+            if 6 <= hour <= 11:
+                hour += 12
+            elif hour == 12:
+                hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second

@@ -1,0 +1,171 @@
+"""Author and source lines at the end of an article body.
+
+'Tác giả: …', 'Bài và ảnh: …', a last short right-aligned or bold name ('Đình Vinh', 'Đình Vinh – Thanh Nhật'),
+'Nguồn: …', 'Nguồn tin: …', 'Theo Báo Gia Lai'. They become fields and leave the body. No author is better than a
+wrong one: a line is an author only if it reads as names, never a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from crawler.html import element_text
+from crawler.text import clean_text, fold_diacritics
+
+_AUTHOR_LABEL = re.compile(
+    r"^\s*[(\[]?\s*(?:tác giả|người viết|người đăng|người thực hiện|bài và ảnh|bài, ảnh|bài - ảnh|bài/ảnh|"
+    r"bài & ảnh|tin và ảnh|tin, ảnh|tin - ảnh|tin/ảnh|tin & ảnh|bài|tin|phóng viên|pv|nhóm pv|nhóm phóng viên|"
+    r"biên tập|người biên tập|thực hiện|đăng bởi|viết bởi|tác giả bài viết)\s*[:：]\s*(.+?)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_LABEL = re.compile(r"^\s*[(\[]?\s*(?:nguồn|nguồn tin|nguồn bài viết|nguồn bài)\s*[:：]\s*(.+)$", re.I)
+_THEO = re.compile(r"^\s*\(?\s*theo\s+(.{3,80}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
+_NAME_SEPARATORS = re.compile(r"\s*(?:[–—\-,;&/+]|\bvà\b)\s*")
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ’'.]*$")
+_NOT_NAMES = frozenset(
+    fold_diacritics(s)
+    for s in ("admin", "administrator", "quản trị", "quản trị viên", "webmaster", "ban biên tập", "bbt", "user")
+)
+_TAIL_SCAN = 4
+
+
+def _cut_source(text: str) -> str | None:
+    """'Bộ GDĐT. Link xem bài viết gốc tại đây: …' -> 'Bộ GDĐT'."""
+    text = re.split(r"\.\s+(?=\S)|\s+[-–]\s+link\b|\blink xem\b|\bxem bài gốc\b", text, maxsplit=1, flags=re.I)[0]
+    return clean_text(text.strip(" .:;-–"))
+
+
+def looks_like_names(text: str) -> bool:
+    """'Đình Vinh', 'Đình Vinh – Thanh Nhật', 'NGUYỄN THỊ HỒNG NHUNG': capitalised words, no digits or clauses."""
+    if not text or len(text) > 80 or re.search(r"\d|[.!?:]\s*\S+\s+\S+", text):
+        return False
+    if fold_diacritics(text).strip() in _NOT_NAMES:
+        return False
+    parts = [p for p in _NAME_SEPARATORS.split(text.strip(" .()")) if p]
+    if not parts or len(parts) > 5:
+        return False
+    for part in parts:
+        words = part.split()
+        if not 1 <= len(words) <= 6:
+            return False
+        if not all(_NAME_WORD.match(w) for w in words):
+            return False
+    return True
+
+
+def _looks_signature(element: lxml.html.HtmlElement) -> bool:
+    """Right-aligned or wholly bold/italic: how editors set the byline at the foot of an article."""
+    for inner in element.iter():
+        if inner is not element and isinstance(inner.tag, str) and inner.get("style") and _looks_signature(inner):
+            return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    if "text-align:right" in style or (element.get("align") or "").lower() == "right":
+        return True
+    if re.search(r"author|tac-?gia|signature|byline|right", element.get("class") or "", re.I):
+        return True
+    text = element_text(element)
+    return any(element_text(c) == text for c in element.iter("strong", "b", "em", "i"))
+
+
+def _remove(element: lxml.html.HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _outermost(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The outermost block that holds exactly this text ('<p><strong>Đình Vinh</strong></p>' -> the <p>)."""
+    text = element_text(element)
+    node = element
+    parent = node.getparent()
+    while parent is not None and parent is not body and element_text(parent) == text:
+        node = parent
+        parent = node.getparent()
+    return node
+
+
+def _tail_blocks(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The last few text blocks of the body, last first (innermost blocks, so nested wrappers do not hide them)."""
+    blocks = []
+    for element in body.iter("p", "div", "span", "strong", "b", "em", "h4", "h5", "h6", "td"):
+        if element is body:
+            continue
+        text = element_text(element)
+        if not text:
+            continue
+        # Keep only the innermost block carrying this text.
+        if any(element_text(c) == text for c in element if isinstance(c.tag, str)):
+            continue
+        blocks.append(element)
+    return list(reversed(blocks))[: _TAIL_SCAN * 2]
+
+
+def _split_inline_source(text: str) -> tuple[str, str | None]:
+    """'Đình Vinh (Nguồn: Báo Gia Lai)' -> ('Đình Vinh', 'Báo Gia Lai')."""
+    match = re.search(r"[(\[]\s*(?:nguồn|theo)\s*:?\s*([^)\]]+)[)\]]\s*$", text, re.IGNORECASE)
+    if match:
+        return text[: match.start()].strip(), clean_text(match.group(1))
+    return text, None
+
+
+def extract_author_source(
+    body: lxml.html.HtmlElement, author_hint: str | None = None, source_hint: str | None = None
+) -> tuple[str | None, str | None]:
+    """(author, source) from the end of the body, removing their lines; hints fill what the body lacks."""
+    author: str | None = None
+    source: str | None = None
+    scanned = 0
+    for element in _tail_blocks(body):
+        if element.getparent() is None:
+            continue
+        element = _outermost(element, body)
+        text = element_text(element)
+        scanned += 1
+        if scanned > _TAIL_SCAN:
+            break
+        match = _SOURCE_LABEL.match(text)
+        if match and source is None:
+            source = _cut_source(match.group(1))
+            _remove(element)
+            continue
+        match = _AUTHOR_LABEL.match(text)
+        if match and author is None:
+            value, inline_source = _split_inline_source(match.group(1))
+            if looks_like_names(value) or len(value) <= 60 and not re.search(r"[.!?]\s", value):
+                author = clean_text(value.strip(" ."))
+                source = source or inline_source
+                _remove(element)
+                continue
+        match = _THEO.match(text)
+        if match and source is None and len(text) <= 90 and match.group(1)[:1].isupper():
+            source = _cut_source(match.group(1))
+            _remove(element)
+            continue
+        if author is None:
+            value, inline_source = _split_inline_source(text)
+            if looks_like_names(value) and (_looks_signature(element) or scanned <= 2):
+                author = clean_text(value.strip(" ."))
+                source = source or inline_source
+                _remove(element)
+                continue
+        # A line of prose: the signature block ends here.
+        if len(text) > 80:
+            break
+    if author is None and author_hint:
+        hint = clean_text(author_hint)
+        if hint and fold_diacritics(hint) not in _NOT_NAMES and len(hint) <= 80:
+            author = hint
+    if source is None and source_hint:
+        label = _SOURCE_LABEL.match(source_hint)
+        source = _cut_source(label.group(1) if label else source_hint)
+    return author, source

@@ -1,0 +1,158 @@
+"""Listing pages: which links are articles, the date printed beside each, and the next page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import lxml.html
+
+from crawler.extract.rules import FamilyRules
+from crawler.extract.selectors import select
+from crawler.html import element_text
+from crawler.urls import site_key
+
+_DATE_TEXT = re.compile(
+    r"\(?\s*\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{2,4})?(?:\s*[-,|]?\s*\d{1,2}[:h]\d{2})?\s*\)?"
+)
+_NEXT_TEXTS = {"»", "›", ">", ">>", "trang sau", "tiếp", "tiếp theo", "sau", "next", "trang tiếp", "xem tiếp"}
+_PAGE_PARAM = re.compile(r"^(page|p|pg|pagenumber|pageno|trang|start|_cur|paged|pageindex)$", re.I)
+_PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)/?$", re.I)
+_SKIP_ANCESTORS = ("header", "nav", "footer", "aside")
+_MENU_CLASS = re.compile(r"menu|nav|footer|header|breadcrumb|sidebar|widget|banner|top-?bar|copyright", re.I)
+
+
+@dataclass(frozen=True)
+class ListingLink:
+    url: str
+    text: str
+    date: str | None = None
+
+
+def _in_template(a: lxml.html.HtmlElement) -> bool:
+    node = a.getparent()
+    depth = 0
+    while node is not None and depth < 12:
+        if node.tag in _SKIP_ANCESTORS or _MENU_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+        node = node.getparent()
+        depth += 1
+    return False
+
+
+def _date_near(a: lxml.html.HtmlElement, rules: FamilyRules) -> str | None:
+    """The date printed with a listing item ('(09/10/2020)', '18/07/2022 08:30'), not inside the headline."""
+    own = element_text(a)
+    node = a.getparent()
+    for _ in range(3):
+        if node is None:
+            return None
+        if rules.listing_date:
+            for element in select(node, rules.listing_date):
+                text = element_text(element)
+                if text:
+                    return text
+        links = [x for x in node.iter("a") if element_text(x) and len(element_text(x)) >= 15]
+        if len(links) > 1:
+            return None  # reached a container of several items: any date here may be another item's
+        text = element_text(node).replace(own, " ")
+        match = _DATE_TEXT.search(text)
+        if match:
+            return match.group(0).strip()
+        node = node.getparent()
+    return None
+
+
+def article_links(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> list[ListingLink]:
+    """Links to articles on a listing page, in page order, each once."""
+    host = site_key(url)
+    anchors = select(doc, rules.listing_links) if rules.listing_links else []
+    generic = not anchors
+    if generic:
+        anchors = [a for a in doc.iter("a") if not _in_template(a)]
+    found: dict[str, ListingLink] = {}
+    for a in anchors:
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        try:
+            target = urljoin(url, href)
+        except ValueError:
+            continue
+        if site_key(target) != host or target.split("#")[0] == url.split("#")[0]:
+            continue
+        text = element_text(a) or (a.get("title") or "").strip()
+        if rules.article_url_re is not None:
+            if not rules.article_url_re.search(target):
+                continue
+        elif generic and len(text) < 20:
+            continue  # menus, page numbers, 'Xem thêm': headlines are longer
+        if target in found:
+            if not found[target].text and text:
+                found[target] = ListingLink(target, text, found[target].date)
+            continue
+        found[target] = ListingLink(target, text, _date_near(a, rules))
+    return list(found.values())
+
+
+def _page_number(url: str) -> tuple[str | None, int]:
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if _PAGE_PARAM.match(key) and value.isdigit():
+            return key, int(value)
+    match = _PAGE_PATH.search(parts.path)
+    if match:
+        return "path", int(match.group(1))
+    return None, 1
+
+
+def next_page(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> str | None:
+    """The next listing page: the family's selector, rel=next, a 'next' link, or the link to page N+1."""
+    candidates = select(doc, rules.next_page) if rules.next_page else []
+    candidates += doc.xpath('//link[@rel="next"] | //a[@rel="next"]')
+    for element in candidates:
+        href = (element.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:")):
+            return urljoin(url, href)
+    for a in doc.iter("a"):
+        text = element_text(a).casefold()
+        classes = f"{a.get('class', '')} {a.getparent().get('class', '') if a.getparent() is not None else ''}"
+        if text in _NEXT_TEXTS or re.search(r"(^|\s)next(\s|$)", classes, re.I):
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")):
+                return urljoin(url, href)
+    _, current = _page_number(url)
+    for a in doc.iter("a"):
+        if element_text(a) == str(current + 1):
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")):
+                target = urljoin(url, href)
+                if _page_number(target)[1] == current + 1:
+                    return target
+    return None
+
+
+def all_links(doc: lxml.html.HtmlElement, url: str) -> list[str]:
+    """Every same-host link on a page (for discovery in generic mode), in page order, each once."""
+    host = site_key(url)
+    seen: dict[str, None] = {}
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        try:
+            target = urljoin(url, href).split("#")[0]
+        except ValueError:
+            continue
+        if site_key(target) == host:
+            seen.setdefault(target)
+    return list(seen)
+
+
+def feed_links(doc: lxml.html.HtmlElement, url: str) -> list[str]:
+    """RSS and Atom feeds the page announces."""
+    hrefs = doc.xpath(
+        '//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@href'
+    )
+    return [urljoin(url, h.strip()) for h in hrefs if h.strip()]

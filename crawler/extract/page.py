@@ -1,0 +1,397 @@
+"""The article page object: one method per field, family selectors first, generic rules behind them.
+
+Like a web-poet page object, :class:`ArticlePage` is a plain class over (html, url, rules); the spider turns it
+into an item and the pipelines refine that item (captions, author, dates). It locates things; it does not judge
+dates or split captions from the body: that is the pipelines' work, so `reparse` re-runs it from stored pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from crawler.dates import date_from_url
+from crawler.extract import generic
+from crawler.extract.rules import GENERIC, FamilyRules
+from crawler.extract.selectors import first_text, select
+from crawler.extract.structured import (
+    declares_article,
+    jsonld_article,
+    jsonld_author,
+    jsonld_objects,
+    meta_content,
+)
+from crawler.html import absolutize, element_text, paragraphs, parse_document, to_html
+from crawler.items import ArticleItem
+from crawler.text import clean_text
+from crawler.urls import canonical_url, identity
+
+_DATE_LIKE = re.compile(
+    r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+tháng\s+\d{1,2}|"
+    r"tháng\s+\w+\s+\d{1,2},?\s+\d{4}",
+    re.IGNORECASE,
+)
+_DATE_CLASS = re.compile(r"date|time|ngay|publish|created|posted|thoi-?gian|meta|info|detail-?time", re.I)
+_VIEW_COUNT = re.compile(
+    r"(?:lượt\s+xem|lượt\s+đọc|số\s+lượt\s+xem|số\s+lần\s+xem|đã\s+xem|views?)\s*:?\s*(\d[\d.,]*)", re.I
+)
+_ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|7z)(?:$|\?)", re.I)
+_BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|path-?way|navigation-?path", re.I)
+_SKIP_IN_TITLE = ("header", "nav", "footer", "aside")
+
+
+def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    chain = []
+    node = element
+    while node is not None:
+        chain.append(node)
+        node = node.getparent()
+    return chain
+
+
+def _common_ancestor(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    seen = set(_ancestors(a))
+    for node in _ancestors(b):
+        if node in seen:
+            return node
+    return b
+
+
+class ArticlePage:
+    """Fields of one page, located with a family's rules (or none)."""
+
+    def __init__(
+        self, html: str, url: str, rules: FamilyRules = GENERIC, site_names: tuple[str, ...] = ()
+    ) -> None:
+        self.html = html
+        self.url = url
+        self.rules = rules
+        self.site_names = site_names
+
+    # -- structure -------------------------------------------------------------------------------------------
+    @cached_property
+    def doc(self) -> lxml.html.HtmlElement:
+        return parse_document(self.html)
+
+    @cached_property
+    def jsonld(self) -> dict:
+        return jsonld_article(self.doc)
+
+    @cached_property
+    def title_element(self) -> lxml.html.HtmlElement | None:
+        for element in select(self.doc, self.rules.article_title):
+            if element_text(element):
+                return element
+        for h1 in self.doc.iter("h1"):
+            if element_text(h1) and not any(a.tag in _SKIP_IN_TITLE for a in _ancestors(h1)[1:]):
+                return h1
+        return None
+
+    @cached_property
+    def body_element(self) -> lxml.html.HtmlElement | None:
+        for element in select(self.doc, self.rules.article_body):
+            if element_text(element) or element.find(".//img") is not None:
+                return element
+        return generic.find_main_content(self.doc)
+
+    @cached_property
+    def region(self) -> lxml.html.HtmlElement:
+        """The part of the page that holds this article: title, date line, body; not the site's header."""
+        body, title = self.body_element, self.title_element
+        if body is not None and title is not None:
+            return _common_ancestor(body, title)
+        if body is not None:
+            parent = body.getparent()
+            return parent if parent is not None else body
+        return self.doc
+
+    # -- fields ----------------------------------------------------------------------------------------------
+    def canonical_url(self) -> str:
+        """rel=canonical when it names another page of the same site that is not its home page."""
+        for href in self.doc.xpath('//link[@rel="canonical"]/@href'):
+            candidate = urljoin(self.url, href.strip())
+            parts = urlsplit(candidate)
+            if parts.scheme in ("http", "https") and parts.path not in ("", "/") and (
+                urlsplit(self.url).hostname or ""
+            ).removeprefix("www.") == (parts.hostname or "").removeprefix("www."):
+                return canonical_url(candidate, self.rules.keep_params)
+        return canonical_url(self.url, self.rules.keep_params)
+
+    def identity(self) -> str | None:
+        return identity(self.url, self.rules.identity)
+
+    def title(self) -> str | None:
+        if self.title_element is not None:
+            return clean_text(element_text(self.title_element))
+        headline = self.jsonld.get("headline")
+        if isinstance(headline, str) and headline.strip():
+            return clean_text(headline)
+        for candidate in generic.page_title_candidates(self.doc):
+            return clean_text(generic.strip_site_name(candidate, self.site_names))
+        return None
+
+    @cached_property
+    def summary_element(self) -> lxml.html.HtmlElement | None:
+        for element in select(self.doc, self.rules.article_summary):
+            if element_text(element):
+                return element
+        return None
+
+    def summary(self) -> str | None:
+        if self.summary_element is not None:
+            return clean_text(" ".join(paragraphs(self.summary_element)))
+        return None
+
+    @cached_property
+    def date_elements(self) -> list[lxml.html.HtmlElement]:
+        found = [e for e in select(self.doc, self.rules.article_date) if element_text(e)]
+        if found or self.rules.article_date:
+            return found[:1]
+        return self._generic_date_elements()
+
+    def _generic_date_elements(self) -> list[lxml.html.HtmlElement]:
+        """Short date-like lines in the article's region, outside the body, nearest the title first."""
+        body = self.body_element
+        inside_body = set(body.iter()) if body is not None else set()
+        found: list[lxml.html.HtmlElement] = []
+        for element in self.region.iter():
+            if not isinstance(element.tag, str) or element in inside_body or element.tag in ("script", "style"):
+                continue
+            if any(a.tag in ("a", "nav", "header", "footer", "ul", "li") for a in _ancestors(element)[:4]):
+                continue  # dates in lists of other articles and menus are not this article's
+            text = element_text(element)
+            if not text or len(text) > 120 or not _DATE_LIKE.search(text):
+                continue
+            # The smallest element that holds the date: skip one whose child holds the same text.
+            if any(element_text(c) == text for c in element):
+                continue
+            if _DATE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}") or len(text) < 60:
+                found.append(element)
+        return found[:2]
+
+    def date_candidates(self) -> list[tuple[str, str]]:
+        """(source, raw text) pairs in the documented order; the dates pipeline chooses among them."""
+        out: list[tuple[str, str]] = []
+        published = self.jsonld.get("datePublished")
+        if isinstance(published, str) and published.strip():
+            out.append(("jsonld", published.strip()))
+        meta = meta_content(
+            self.doc, "article:published_time", "og:published_time", "datePublished", "pubdate",
+            "publishdate", "publish-date", "dc.date.issued", "DC.date.issued", "date",
+        )
+        if meta:
+            out.append(("meta", meta))
+        for time_el in self.region.xpath(".//time[@datetime]"):
+            if "updated" in (time_el.get("class") or "") or "modified" in (time_el.get("class") or ""):
+                continue
+            out.append(("time", time_el.get("datetime", "").strip()))
+            break
+        for element in self.date_elements:
+            out.append(("page", element_text(element)))
+        url_date = date_from_url(self.url)
+        if url_date:
+            out.append(("url", url_date.isoformat()))
+        return out
+
+    def updated_raw(self) -> str | None:
+        modified = self.jsonld.get("dateModified")
+        if isinstance(modified, str) and modified.strip():
+            return modified.strip()
+        meta = meta_content(self.doc, "article:modified_time", "og:updated_time", "dateModified")
+        if meta:
+            return meta
+        if self.rules.article_updated:
+            return first_text(self.doc, self.rules.article_updated)
+        for time_el in self.region.xpath(".//time[@datetime]"):
+            if "updated" in (time_el.get("class") or "") or "modified" in (time_el.get("class") or ""):
+                return time_el.get("datetime", "").strip()
+        return None
+
+    def body_html(self) -> str:
+        """The article body as found (lead image first), links absolute; cleaning happens in the pipelines."""
+        body = self.body_element
+        if body is None:
+            return ""
+        body = copy.deepcopy(body)
+        # The title, date line and sapo are fields of their own, never body text.
+        drop = [self.title_element, self.summary_element, *self.date_elements]
+        drop_texts = {element_text(e) for e in drop if e is not None}
+        for element in list(body.iter()):
+            if element is body or not isinstance(element.tag, str):
+                continue
+            if element.getparent() is None:
+                continue
+            if element.tag in ("h1", "h2", "div", "p", "span", "time") and element_text(element) in drop_texts:
+                _remove(element)
+        leads = [copy.deepcopy(e) for e in select(self.doc, self.rules.lead_image)]
+        wrapper = lxml.html.fragment_fromstring("<div></div>")
+        for lead in leads:
+            wrapper.append(lead)
+        wrapper.append(body)
+        absolutize(wrapper, self.url)
+        # Lazy images keep the real address in data-src/srcset; make it the src before anything else looks.
+        for img in wrapper.iter("img"):
+            real = _real_image_src(img)
+            if real:
+                img.set("src", urljoin(self.url, real))
+        return to_html(wrapper)
+
+    def category(self) -> str | None:
+        if self.rules.article_category:
+            elements = [e for e in select(self.doc, self.rules.article_category) if element_text(e)]
+            if elements:
+                return clean_text(element_text(elements[-1]))
+        section = self.jsonld.get("articleSection") or meta_content(self.doc, "article:section")
+        if isinstance(section, list):
+            section = section[0] if section else None
+        if isinstance(section, str) and section.strip():
+            return clean_text(section)
+        title = self.title()
+        for element in self.doc.iter("ol", "ul", "div", "nav", "p"):
+            if not _BREADCRUMB.search(f"{element.get('class', '')} {element.get('id', '')}"):
+                continue
+            links = [element_text(a) for a in element.iter("a")]
+            links = [t for t in links if t and t != title and t.casefold() not in ("trang chủ", "home")]
+            if links:
+                return clean_text(links[-1])
+        return None
+
+    def view_count(self) -> int | None:
+        if self.rules.article_view_count:
+            text = first_text(self.doc, self.rules.article_view_count)
+            digits = re.sub(r"\D", "", text or "")
+            if digits:
+                return int(digits)
+            return None
+        match = _VIEW_COUNT.search(element_text(self.region))
+        if match:
+            digits = re.sub(r"\D", "", match.group(1))
+            return int(digits) if digits else None
+        return None
+
+    def author_hint(self) -> str | None:
+        """An author the page states outside the body: the family's author element, JSON-LD, meta author."""
+        if self.rules.article_author:
+            found = first_text(self.doc, self.rules.article_author)
+            if found:
+                return found
+        name = jsonld_author(self.jsonld, jsonld_objects(self.doc)) if self.jsonld else None
+        if name:
+            return name
+        return meta_content(self.doc, "author", "article:author", "dc.creator")
+
+    def source_hint(self) -> str | None:
+        if self.rules.article_source:
+            return first_text(self.doc, self.rules.article_source)
+        return None
+
+    def attachments(self) -> list[dict[str, str]]:
+        """Documents the article links to (PDF, Word, Excel …) with their link text, in page order."""
+        scope = self.body_element if self.body_element is not None else self.region
+        seen: set[str] = set()
+        found: list[dict[str, str]] = []
+        for a in scope.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href or not _ATTACHMENT.search(urlsplit(href).path + "?"):
+                continue
+            url = urljoin(self.url, href)
+            if url in seen:
+                continue
+            seen.add(url)
+            title = element_text(a) or a.get("title") or urlsplit(url).path.rsplit("/", 1)[-1]
+            found.append({"url": url, "title": clean_text(title) or url})
+        return found
+
+    # -- classification ---------------------------------------------------------------------------------------
+    def is_article(self) -> bool:
+        """True for a news article page; false for listings, contact, tag, search and document pages."""
+        rules = self.rules
+        if rules.article_url_re is not None and not rules.article_url_re.search(self.url):
+            return False
+        body = self.body_element
+        if body is None or not self.title():
+            return False
+        text = " ".join(paragraphs(body))
+        if rules.article_body and select(self.doc, rules.article_body) and rules.article_title and select(
+            self.doc, rules.article_title
+        ):
+            return bool(text) or body.find(".//img") is not None
+        density = generic.link_density(body)
+        dated = bool(self.date_candidates()) or declares_article(self.doc)
+        long_enough = len(text) >= 300 or (len(text) >= 120 and declares_article(self.doc))
+        return long_enough and density < 0.35 and dated
+
+
+def _real_image_src(img: lxml.html.HtmlElement) -> str | None:
+    for attr in ("data-src", "data-original", "data-lazy-src", "data-url", "data-lazy"):
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    srcset = img.get("data-srcset") or img.get("srcset")
+    src = (img.get("src") or "").strip()
+    if srcset and (not src or src.startswith("data:") or "placeholder" in src or "blank" in src):
+        best, best_width = None, -1
+        for part in srcset.split(","):
+            bits = part.strip().split()
+            if not bits:
+                continue
+            width = int(re.sub(r"\D", "", bits[1]) or 0) if len(bits) > 1 else 0
+            if width > best_width:
+                best, best_width = bits[0], width
+        return best
+    return None
+
+
+def _remove(element: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep its tail text in the tree."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def page_item(
+    page: ArticlePage,
+    site: str,
+    fetched_at: str,
+    urls: tuple[str, ...] = (),
+    listing_date: str | None = None,
+) -> ArticleItem:
+    """The raw item of an article page: what the page states, before the pipelines refine it."""
+    canonical = page.canonical_url()
+    seen = [canonical_url(u, page.rules.keep_params) for u in (*urls, page.url)]
+    all_urls = list(dict.fromkeys([canonical, *seen]))
+    candidates = page.date_candidates()
+    if listing_date:
+        # The listing's date ranks after the page's own date elements and before body datelines and the URL.
+        position = next((i for i, (source, _) in enumerate(candidates) if source == "url"), len(candidates))
+        candidates.insert(position, ("listing", listing_date))
+    return ArticleItem(
+        url=canonical,
+        site=site,
+        fetched_url=page.url,
+        urls=all_urls,
+        identity=page.identity(),
+        title=page.title(),
+        summary=page.summary(),
+        category=page.category(),
+        body_html=page.body_html(),
+        view_count=page.view_count(),
+        fetched_at=fetched_at,
+        attachments=page.attachments(),
+        date_candidates=candidates,
+        updated_raw=page.updated_raw(),
+        author_hint=page.author_hint(),
+        source_hint=page.source_hint(),
+    )

@@ -1,0 +1,51 @@
+"""The article item: what one article page becomes on its way from the spider to the archive."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Fields the archive stores; the rest of the item is working state for the pipelines.
+STORED_FIELDS = (
+    "url", "urls", "identity", "site", "title", "summary", "published_at", "published_raw", "published_source",
+    "updated_at", "author", "source", "category", "body_text", "body_html", "view_count", "word_count",
+    "fetched_at", "images", "attachments",
+)
+
+
+@dataclass
+class ArticleItem:
+    """One article page. The spider fills what the page states; the pipelines clean and complete it."""
+
+    url: str  # canonical URL
+    site: str
+    fetched_url: str = ""
+    urls: list[str] = field(default_factory=list)  # every URL this page was reached under
+    identity: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    published_at: str | None = None  # 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM:SS+07:00'
+    published_raw: str | None = None
+    published_source: str | None = None
+    updated_at: str | None = None
+    author: str | None = None
+    source: str | None = None
+    category: str | None = None
+    body_text: str | None = None
+    body_html: str | None = None
+    view_count: int | None = None
+    word_count: int | None = None
+    fetched_at: str | None = None  # UTC ISO 8601
+    images: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    # Working state, not stored.
+    date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (source, raw) from the page
+    updated_raw: str | None = None
+    author_hint: str | None = None
+    source_hint: str | None = None
+    date_disagreements: int = 0
+
+    def record(self) -> dict[str, Any]:
+        """The mapping `storage.Archive.store_article` takes."""
+        data = asdict(self)
+        return {key: data[key] for key in STORED_FIELDS}

@@ -1,0 +1,72 @@
+"""Scrapy settings for edunews.
+
+Defaults suit small public-sector servers: robots.txt obeyed, at most 2 requests at a time per host, AutoThrottle
+on, an identifying User-Agent. Everything can be overridden with `scrapy crawl -s NAME=VALUE`,
+`edunews crawl --set NAME=VALUE`, or per site in its profile.
+"""
+
+import os
+
+BOT_NAME = "edunews"
+
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+# One spider per configured site, built from the site profiles (spiders/sites/*.toml and EDUNEWS_SITES files).
+SPIDER_LOADER_CLASS = "spiders.loader.SiteSpiderLoader"
+# Extra site files (paths, ';'-separated in the environment) beside the packaged registry.
+EDUNEWS_SITES = [p for p in os.environ.get("EDUNEWS_SITES", "").split(os.pathsep) if p]
+# The archive.
+EDUNEWS_DB = os.environ.get("EDUNEWS_DB", "archive.sqlite")
+# How many listing pages to follow per start URL, and how deep generic discovery goes.
+EDUNEWS_MAX_LISTING_PAGES = 50
+EDUNEWS_GENERIC_DEPTH = 4
+EDUNEWS_GENERIC_MAX_PAGES = 2000
+# Paths with more query-string variants than this are not followed further (calendar and filter traps).
+EDUNEWS_MAX_QUERY_VARIANTS = 60
+EDUNEWS_PROGRESS = True
+
+USER_AGENT = (
+    "edunews/0.1 (+https://github.com/edunews/edunews; archiving public education news; "
+    "contact: CHANGE-ME@example.org)"
+)
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.TrapGuardMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalisePipeline": 100,
+    "crawler.pipelines.CleanPipeline": 200,
+    "crawler.pipelines.DatesPipeline": 300,
+    "crawler.pipelines.ImagesPipeline": 400,
+    "crawler.pipelines.AuthorPipeline": 500,
+    "crawler.pipelines.DedupPipeline": 600,
+    "crawler.pipelines.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.extensions.ProgressLine": 500,
+}
+
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,3 @@
+from edunews.cli import main
+
+main()

@@ -1,0 +1,143 @@
+"""The `edunews` command: crawl sites into the archive, list sites, run the demo, search the archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from edunews import run
+
+DB_HELP = "SQLite archive (default: $EDUNEWS_DB or ./archive.sqlite)"
+
+
+def default_db() -> str:
+    return os.environ.get("EDUNEWS_DB", "archive.sqlite")
+
+
+db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help=DB_HELP)
+sites_option = click.option(
+    "--sites", "sites_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="A TOML file of [[site]] profiles to use beside the packaged ones (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="edunews")
+def cli() -> None:
+    """edunews: a clean, deduplicated, searchable archive of Vietnamese education news."""
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--all", "crawl_all", is_flag=True, help="Crawl every configured site.")
+@db_option
+@sites_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop each crawl after N responses.")
+@click.option("--url", "only_url", help="Refetch and re-archive this one article URL of the site.")
+@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug log lines.")
+def crawl(targets, crawl_all, db, sites_files, max_pages, only_url, set_options, verbose) -> None:
+    """Crawl sites by name, or any site by URL (generic mode), into the archive.
+
+    \b
+      edunews crawl gialai moet
+      edunews crawl --all --db /srv/edunews/archive.sqlite
+      edunews crawl https://thcs-example.edu.vn/
+      edunews crawl moet --url 'https://moet.gov.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=8979'
+    """
+    try:
+        overrides = run.parse_set_options(set_options)
+        if verbose:
+            overrides["LOG_LEVEL"] = "DEBUG"
+        settings = run.project_settings(db or default_db(), sites_files, overrides, max_pages)
+        targets = list(targets)
+        if crawl_all:
+            from spiders.loader import SiteSpiderLoader
+
+            targets += [n for n in SiteSpiderLoader(settings).profiles if n not in targets]
+        if not targets:
+            raise run.ConfigError("name a site, give a URL, or use --all")
+        jobs = []
+        for target in targets:
+            if target.startswith(("http://", "https://")):
+                jobs.append(("generic", {"start_url": target}))
+            else:
+                jobs.append((target, {"url": only_url} if only_url else {}))
+        outcomes = run.run_crawls(settings, jobs)
+    except run.ConfigError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    except Exception as exc:  # a broken sites file or family surfaces here
+        from spiders.profiles import ProfileError
+
+        if isinstance(exc, ProfileError):
+            click.echo(f"edunews: {exc}", err=True)
+            sys.exit(run.EXIT_CONFIG)
+        raise
+    for outcome in outcomes:
+        click.echo(outcome.summary(), err=True)
+    sys.exit(run.exit_status(outcomes))
+
+
+@cli.command()
+@sites_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+def sites(sites_files, as_json) -> None:
+    """List the configured sites: name, family, base URL, title."""
+    from spiders.profiles import ProfileError, load_sites
+
+    try:
+        profiles = load_sites(sites_files)
+    except ProfileError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    for profile in profiles.values():
+        if as_json:
+            row = profile.site_row() | {"start_urls": profile.absolute_start_urls(), "verified": profile.verified}
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            mark = "" if profile.verified else "  (not verified live)"
+            click.echo(f"{profile.name:<16} {profile.family:<15} {profile.base_url:<32} {profile.title}{mark}")
+
+
+@cli.command()
+@db_option
+@click.option("--port", type=int, default=None, help="Serve the demo sites on this port (default 8808).")
+def demo(db, port) -> None:
+    """Serve the built-in demo sites on loopback, crawl them all into the archive, print a summary."""
+    from edunews.demo import run_demo
+
+    sys.exit(run_demo(db or default_db(), port=port))
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--site", help="Only this site.")
+@click.option("--limit", type=int, default=20, show_default=True)
+def search(query, db, site, limit) -> None:
+    """Full-text search of the archive; works with or without diacritics ('dao tao' finds 'đào tạo')."""
+    from storage import Archive
+    from storage import search as search_archive
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    archive = Archive(path)
+    try:
+        for row in search_archive(archive.db, query, limit=limit, site=site):
+            click.echo(f"{row.get('published_at') or '':<25} {row.get('site'):<16} {row.get('title')}")
+    finally:
+        archive.close()
+
+
+def main() -> None:
+    cli(prog_name="edunews")
+
+
+if __name__ == "__main__":
+    main()

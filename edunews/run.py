@@ -1,0 +1,129 @@
+"""Running crawls from Python: settings, spiders by site name or URL, and the outcome of each crawl.
+
+The `edunews` command and the demo use this; `scrapy crawl` goes through the same spiders and settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Exit statuses of `edunews crawl` (documented in the README).
+EXIT_OK = 0
+EXIT_ERRORS = 1  # finished, but some pages failed (HTTP errors, timeouts, extraction exceptions)
+EXIT_CONFIG = 2  # bad arguments, unknown site, unreadable sites file
+EXIT_LOCKED = 3  # another crawl holds the archive
+EXIT_INTERRUPTED = 4  # stopped by a signal before finishing
+EXIT_FAILED = 6  # a crawl could not run at all (no page fetched, spider failed to start)
+
+
+class ConfigError(Exception):
+    """A problem in what the operator asked for; the message says what to change."""
+
+
+@dataclass
+class CrawlOutcome:
+    spider: str
+    status: str
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> dict[str, int]:
+        found = {
+            k.removeprefix("edunews/errors/"): v
+            for k, v in self.stats.items()
+            if k.startswith("edunews/errors/")
+        }
+        found.update({k: v for k, v in self.stats.items() if k.startswith("spider_exceptions/")})
+        return found
+
+    def summary(self) -> str:
+        get = self.stats.get
+        errors = self.errors
+        detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(errors.items()))})" if errors else ""
+        return (
+            f"{self.spider}: {self.status}, {get('response_received_count', 0)} pages, "
+            f"{get('edunews/articles_new', 0)} new, {get('edunews/articles_updated', 0)} updated, "
+            f"{get('edunews/articles_unchanged', 0)} unchanged, "
+            f"{get('edunews/articles_duplicate', 0)} duplicates, {sum(errors.values())} errors{detail}"
+        )
+
+
+def project_settings(
+    db: str | None = None,
+    sites_files: Sequence[str] = (),
+    overrides: Mapping[str, Any] | None = None,
+    max_pages: int | None = None,
+):
+    """Scrapy settings of the edunews project with the operator's choices at command-line priority."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if db:
+        settings.set("EDUNEWS_DB", db, priority="cmdline")
+    if sites_files:
+        files = [*settings.getlist("EDUNEWS_SITES"), *map(os.path.abspath, sites_files)]
+        settings.set("EDUNEWS_SITES", files, priority="cmdline")
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    interactive = sys.stderr.isatty()
+    if interactive and settings.getpriority("LOG_LEVEL") <= 20:
+        # On a terminal the progress line speaks; log lines would break it. Under cron, INFO lines are the record.
+        settings.set("LOG_LEVEL", "WARNING", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def parse_set_options(values: Iterable[str]) -> dict[str, str]:
+    """`--set NAME=VALUE` pairs, as `scrapy crawl -s` takes them."""
+    found: dict[str, str] = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--set takes NAME=VALUE, not {value!r}")
+        found[name.strip()] = setting
+    return found
+
+
+def run_crawls(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list[CrawlOutcome]:
+    """Run spiders (name, spider arguments) in one Scrapy process until all finish; their outcomes."""
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(settings)
+    loader = process.spider_loader
+    crawlers = []
+    for name, kwargs in targets:
+        try:
+            spidercls = loader.load(name)
+        except KeyError:
+            raise ConfigError(f"no site named {name!r}; `edunews sites` lists them") from None
+        crawler = process.create_crawler(spidercls)
+        crawlers.append((name, crawler))
+        process.crawl(crawler, **kwargs)
+    process.start()
+    outcomes = []
+    for name, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        status = stats.get("edunews/crawl_status")
+        if status is None:
+            status = "failed"
+        elif status == "ok" and not stats.get("response_received_count"):
+            status = "failed"
+        outcomes.append(CrawlOutcome(name, status, dict(stats)))
+    return outcomes
+
+
+def exit_status(outcomes: Sequence[CrawlOutcome]) -> int:
+    statuses = {o.status for o in outcomes}
+    if "interrupted" in statuses:
+        return EXIT_INTERRUPTED
+    if "failed" in statuses:
+        return EXIT_FAILED
+    if "finished_with_errors" in statuses:
+        return EXIT_ERRORS
+    return EXIT_OK

@@ -1,0 +1,391 @@
+"""Writes to the archive: sites, crawls and articles, one transaction per article."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlite_utils
+
+from storage import fts
+from storage.dedup import content_hash, regroup
+from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate
+
+SITE_KEYS = ("name", "title", "province", "base_url", "cms")
+CRAWL_STATS = ("pages", "articles_new", "articles_updated", "duplicates", "errors")
+# Article fields the caller provides (url, identity, images, attachments handled apart).
+ARTICLE_FIELDS = (
+    "site", "title", "summary", "published_at", "published_raw", "published_source", "updated_at",
+    "author", "source", "category", "body_text", "body_html", "view_count", "word_count",
+)
+# A change in one of these (or in the images or attachments) makes a stored article 'updated'.
+CHANGE_FIELDS = ("title", "summary", "body_text", "published_at", "author")
+IMAGE_KEYS = ("src", "caption", "alt", "credit")
+# Article columns the search index reads (besides the image captions).
+INDEXED_TEXT = ("title", "summary", "body_text")
+ATTACHMENT_KEYS = ("url", "title")
+
+Status = Literal["new", "updated", "unchanged", "duplicate"]
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What store_article did: status, the article's row id, and its original if it is a copy."""
+
+    status: Status
+    article_id: int
+    duplicate_of: int | None
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _text(value: Any) -> Any:
+    """NFC for strings, blank strings to None; other values as they are."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
+        return value if value.strip() else None
+    return value
+
+
+@dataclass
+class _Incoming:
+    url: str
+    urls: list[str]
+    identity: str | None
+    fields: dict[str, Any]
+    fetched_at: str | None
+    images: list[tuple]
+    attachments: list[tuple]
+
+
+def _prepare(article: Mapping[str, Any]) -> _Incoming:
+    url = _text(article.get("url"))
+    if not url:
+        raise ValueError("article has no url")
+    url = url.strip()
+    urls = [url]
+    for alias in article.get("urls") or ():
+        alias = _text(alias)
+        if alias and alias.strip() not in urls:
+            urls.append(alias.strip())
+    fields = {name: _text(article.get(name)) for name in ARTICLE_FIELDS}
+    images = [
+        tuple(_text(image.get(key)) for key in IMAGE_KEYS) for image in article.get("images") or ()
+    ]
+    attachments = [
+        tuple(_text(item.get(key)) for key in ATTACHMENT_KEYS)
+        for item in article.get("attachments") or ()
+        if _text(item.get("url"))
+    ]
+    return _Incoming(
+        url=url,
+        urls=urls,
+        identity=_text(article.get("identity")),
+        fields=fields,
+        fetched_at=_text(article.get("fetched_at")),
+        images=images,
+        attachments=attachments,
+    )
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
+    cursor = conn.execute(sql, tuple(params))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+class Archive:
+    """The SQLite archive. Opening creates or migrates the schema; one transaction per article."""
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, clock: Callable[[], str] | None = None
+    ) -> None:
+        self.path = os.fspath(path)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        self.db: sqlite_utils.Database = sqlite_utils.Database(conn, execute_plugins=False)
+        try:
+            apply_pragmas(self.db)
+            migrate(self.db)
+        except BaseException:
+            conn.close()
+            raise
+        self._now = clock or utc_now
+        # Stamped on the articles this archive object stores or changes.
+        self.crawl_id: int | None = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Sites and crawls ------------------------------------------------------------------------
+
+    def upsert_sites(self, sites: Iterable[Mapping[str, Any]]) -> None:
+        """Insert or update sites by name (keys: name, title, province, base_url, cms)."""
+        rows = []
+        for site in sites:
+            row = {key: _text(site.get(key)) for key in SITE_KEYS}
+            if not row["name"]:
+                raise ValueError("site has no name")
+            rows.append(row)
+        if rows:
+            self.db["sites"].upsert_all(rows, pk="name")
+
+    def start_crawl(self, spider: str) -> int:
+        """Record a crawl as running; articles stored from now on carry its id."""
+        table = self.db["crawls"].insert(
+            {"spider": spider, "started_at": self._now(), "status": "running"}
+        )
+        self.crawl_id = int(table.last_pk)
+        return self.crawl_id
+
+    def finish_crawl(self, crawl_id: int, status: str, stats: Mapping[str, int]) -> None:
+        """Close a crawl with its status and counters (pages, articles_new, articles_updated,
+        duplicates, errors; other keys are ignored)."""
+        updates: dict[str, Any] = {"finished_at": self._now(), "status": status}
+        updates.update({key: int(stats[key]) for key in CRAWL_STATS if key in stats})
+        self.db["crawls"].update(crawl_id, updates)
+
+    # Articles -------------------------------------------------------------------------------
+
+    def store_article(self, article: Mapping[str, Any]) -> StoreResult:
+        """Insert or update one article, record its URLs and mark exact duplicates, atomically.
+
+        The article is found by identity, else by any of its URLs. A stored article is updated
+        when its title, summary, text, date, author, images or attachments changed; a field the
+        new crawl did not find (None, or no images) keeps its stored value, since a failed
+        extraction is no evidence the page lost it. Otherwise only last_seen_at and fetched_at
+        move. On any error the transaction is rolled back and nothing is written.
+        """
+        incoming = _prepare(article)
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise RuntimeError("store_article needs its own transaction; one is already open")
+        now = self._now()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = self._store(conn, incoming, now)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _find(self, conn: sqlite3.Connection, incoming: _Incoming) -> dict[str, Any] | None:
+        if incoming.identity is not None:
+            row = _one(conn, "SELECT * FROM articles WHERE identity = ?", [incoming.identity])
+            if row is not None:
+                return row
+        for url in incoming.urls:
+            row = _one(
+                conn,
+                "SELECT a.* FROM article_urls AS u JOIN articles AS a ON a.id = u.article_id "
+                "WHERE u.url = ?1 UNION ALL SELECT * FROM articles WHERE url = ?1 LIMIT 1",
+                [url],
+            )
+            # A URL held by an article of another identity is not this article.
+            if row is not None and row["identity"] in (None, incoming.identity):
+                return row
+        return None
+
+    def _store(self, conn: sqlite3.Connection, incoming: _Incoming, now: str) -> StoreResult:
+        row = self._find(conn, incoming)
+        if row is None:
+            article_id = self._insert(incoming, now)
+            regroup(conn, self._hash_of(conn, article_id))
+            status: Status = "new"
+        else:
+            article_id = row["id"]
+            status = "updated" if self._update(conn, row, incoming, now) else "unchanged"
+        self.db["article_urls"].insert_all(
+            ({"url": url, "article_id": article_id} for url in incoming.urls), ignore=True
+        )
+        duplicate_of = conn.execute(
+            "SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()[0]
+        if duplicate_of is not None:
+            status = "duplicate"
+        return StoreResult(status, article_id, duplicate_of)
+
+    @staticmethod
+    def _hash_of(conn: sqlite3.Connection, article_id: int) -> str | None:
+        return conn.execute(
+            "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()[0]
+
+    def _insert(self, incoming: _Incoming, now: str) -> int:
+        fields = incoming.fields
+        record = {
+            "url": incoming.url,
+            "identity": incoming.identity,
+            **fields,
+            "content_hash": content_hash(fields["body_text"], fields["title"]),
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "fetched_at": incoming.fetched_at,
+            "crawl_id": self.crawl_id,
+        }
+        if incoming.images:
+            # Every image insert re-indexes its article; with the text set last, the text is
+            # folded and indexed once instead of twice per image.
+            record.update(dict.fromkeys(INDEXED_TEXT))
+        article_id = int(self.db["articles"].insert(record).last_pk)
+        self._write_images(article_id, incoming.images)
+        self._write_attachments(article_id, incoming.attachments)
+        if incoming.images:
+            self.db["articles"].update(article_id, {k: fields[k] for k in INDEXED_TEXT})
+        return article_id
+
+    def _update(
+        self, conn: sqlite3.Connection, row: dict[str, Any], incoming: _Incoming, now: str
+    ) -> bool:
+        """Bring a stored article up to date; True when its content changed."""
+        article_id = row["id"]
+        known = {k: v for k, v in incoming.fields.items() if v is not None}
+        text_changed = any(k in known and known[k] != row[k] for k in CHANGE_FIELDS)
+        images_changed = bool(incoming.images) and incoming.images != self._stored(
+            conn, "images", IMAGE_KEYS, article_id, "position, id"
+        )
+        attachments_changed = bool(incoming.attachments) and incoming.attachments != self._stored(
+            conn, "attachments", ATTACHMENT_KEYS, article_id, "id"
+        )
+        changed = text_changed or images_changed or attachments_changed
+
+        updates: dict[str, Any] = {"last_seen_at": now}
+        if incoming.fetched_at is not None:
+            updates["fetched_at"] = incoming.fetched_at
+        if row["identity"] is None and incoming.identity is not None:
+            updates["identity"] = incoming.identity
+        merged = {**row, **known}
+        if changed:
+            digest = content_hash(merged["body_text"], merged["title"])
+            # Only differing columns are written: unchanged text leaves the search index alone.
+            updates.update({k: v for k, v in known.items() if v != row[k]})
+            if digest != row["content_hash"]:
+                updates["content_hash"] = digest
+            if self.crawl_id is not None:
+                updates["crawl_id"] = self.crawl_id
+        if images_changed:
+            # As in _insert: text aside while the images change, so it is indexed once.
+            self.db["articles"].update(article_id, dict.fromkeys(INDEXED_TEXT))
+            conn.execute("DELETE FROM images WHERE article_id = ?", (article_id,))
+            self._write_images(article_id, incoming.images)
+            updates.update({k: merged[k] for k in INDEXED_TEXT})
+        self.db["articles"].update(article_id, updates)
+        if attachments_changed:
+            conn.execute("DELETE FROM attachments WHERE article_id = ?", (article_id,))
+            self._write_attachments(article_id, incoming.attachments)
+        if changed:
+            regroup(conn, row["content_hash"])
+            regroup(conn, self._hash_of(conn, article_id))
+        return changed
+
+    @staticmethod
+    def _stored(
+        conn: sqlite3.Connection, table: str, keys: tuple[str, ...], article_id: int, order: str
+    ) -> list[tuple]:
+        return conn.execute(
+            f"SELECT {', '.join(keys)} FROM {table} WHERE article_id = ? ORDER BY {order}",
+            (article_id,),
+        ).fetchall()
+
+    def _write_images(self, article_id: int, images: list[tuple]) -> None:
+        self.db["images"].insert_all(
+            {
+                "article_id": article_id,
+                "position": position,
+                **dict(zip(IMAGE_KEYS, image, strict=True)),
+            }
+            for position, image in enumerate(images, start=1)
+        )
+
+    def _write_attachments(self, article_id: int, attachments: list[tuple]) -> None:
+        self.db["attachments"].insert_all(
+            {"article_id": article_id, **dict(zip(ATTACHMENT_KEYS, item, strict=True))}
+            for item in attachments
+        )
+
+    # Reading and checking --------------------------------------------------------------------
+
+    def stats(self) -> list[dict[str, Any]]:
+        """Per-site counts: articles, duplicates, with_date, with_author, images, captions."""
+        cursor = self.db.conn.execute(_STATS_SQL)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def integrity_ok(self) -> bool:
+        """PRAGMA integrity_check and foreign_key_check are clean and FTS5's own check passes.
+
+        FTS5's 'integrity-check' cannot see a wrong 'delete' on a contentless table; see
+        search_index_ok for the term-by-term comparison.
+        """
+        conn = self.db.conn
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return False
+        if conn.execute("PRAGMA foreign_key_check").fetchall():
+            return False
+        try:
+            self.db.execute(
+                f"INSERT INTO {fts.FTS_TABLE}({fts.FTS_TABLE}) VALUES('integrity-check')"
+            )
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
+    def search_index_ok(self) -> bool:
+        """Whether the search index holds exactly what articles and captions say (one rebuild)."""
+        conn = self.db.conn
+        # Everything this check creates lives in the temp schema and is rolled back.
+        conn.execute("SAVEPOINT search_index_check")
+        try:
+            return fts.index_matches_articles(conn)
+        finally:
+            conn.execute("ROLLBACK TO search_index_check")
+            conn.execute("RELEASE search_index_check")
+
+    def rebuild_search_index(self) -> None:
+        """Re-index every article from scratch (e.g. after rows were edited with triggers off)."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            fts.rebuild(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+_STATS_SQL = """
+WITH per_site AS (
+    SELECT site, count(*) AS articles, sum(duplicate_of IS NOT NULL) AS duplicates,
+           sum(published_at IS NOT NULL) AS with_date, sum(author IS NOT NULL) AS with_author
+    FROM articles GROUP BY site
+), per_site_images AS (
+    SELECT a.site AS site, count(*) AS images,
+           sum(i.caption IS NOT NULL AND i.caption <> '') AS captions
+    FROM images AS i JOIN articles AS a ON a.id = i.article_id GROUP BY a.site
+), all_sites AS (
+    SELECT name AS site FROM sites UNION SELECT site FROM articles
+)
+SELECT s.site AS site, coalesce(p.articles, 0) AS articles, coalesce(p.duplicates, 0) AS duplicates,
+       coalesce(p.with_date, 0) AS with_date, coalesce(p.with_author, 0) AS with_author,
+       coalesce(i.images, 0) AS images, coalesce(i.captions, 0) AS captions
+FROM all_sites AS s
+LEFT JOIN per_site AS p ON p.site IS s.site
+LEFT JOIN per_site_images AS i ON i.site IS s.site
+ORDER BY s.site
+"""

@@ -1,0 +1,59 @@
+"""The exact-duplicate key and the grouping of articles that share it.
+
+Articles with the same non-null `content_hash` form a group. Its original is the earliest-published
+member; every other member points at it through `duplicate_of`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import unicodedata
+
+# Below this many words a body ("Chi tiết xem tại file đính kèm.") is shared by unrelated notices,
+# so the title joins the key: two such notices are copies only if their titles match too.
+SHORT_BODY_WORDS = 30
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def content_hash(body_text: str | None, title: str | None = None) -> str | None:
+    """The exact-duplicate key: sha256 hex of the NFC, lower-cased, whitespace-collapsed body.
+
+    None for an empty body. When the body is shorter than SHORT_BODY_WORDS words and a title is
+    given, the normalised title is hashed in front of it.
+    """
+    body = _normalise(body_text or "")
+    if not body:
+        return None
+    key = body
+    if title and len(body.split()) < SHORT_BODY_WORDS:
+        key = _normalise(title) + "\n" + body
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _original_key(row: tuple[int, str | None, str | None]) -> tuple[bool, str, str, int]:
+    article_id, published_at, first_seen_at = row
+    # Undated members sort last: a copy without a date is no evidence of having come first.
+    # ISO strings compare correctly, a bare date sorting before any time on that day.
+    return (published_at is None, published_at or "", first_seen_at or "", article_id)
+
+
+def regroup(conn: sqlite3.Connection, digest: str | None) -> None:
+    """Point every member of the `digest` group at its original, in the caller's transaction."""
+    if digest is None:
+        return
+    rows = conn.execute(
+        "SELECT id, published_at, first_seen_at FROM articles WHERE content_hash = ?", (digest,)
+    ).fetchall()
+    if not rows:
+        return
+    original = min(rows, key=_original_key)[0]
+    # Only rows whose pointer is wrong are written, so a rerun changes nothing.
+    conn.execute(
+        "UPDATE articles SET duplicate_of = CASE WHEN id = :o THEN NULL ELSE :o END "
+        "WHERE content_hash = :h AND duplicate_of IS NOT (CASE WHEN id = :o THEN NULL ELSE :o END)",
+        {"o": original, "h": digest},
+    )

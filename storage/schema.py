@@ -1,0 +1,339 @@
+"""The archive's schema: tables, indexes, views, the search index, their descriptions and migration.
+
+The names are a contract with analysts and tools: extend, never rename. To extend, add the column
+or table below (with its description), bump SCHEMA_VERSION and, when old rows need new values,
+add a step to DATA_MIGRATIONS. `migrate` creates whatever is missing in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from storage import fts
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+# Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
+# The first column of each table is its primary key.
+COLUMNS: dict[str, list[tuple[str, str, str | None]]] = {
+    "sites": [
+        ("name", "TEXT", None),
+        ("title", "TEXT", None),
+        ("province", "TEXT", None),
+        ("base_url", "TEXT", None),
+        ("cms", "TEXT", None),
+    ],
+    "crawls": [
+        ("id", "INTEGER", None),
+        ("spider", "TEXT", None),
+        ("started_at", "TEXT", None),
+        ("finished_at", "TEXT", None),
+        ("status", "TEXT", None),
+        ("pages", "INTEGER", None),
+        ("articles_new", "INTEGER", None),
+        ("articles_updated", "INTEGER", None),
+        ("duplicates", "INTEGER", None),
+        ("errors", "INTEGER", None),
+    ],
+    "articles": [
+        ("id", "INTEGER", None),
+        ("url", "TEXT", None),
+        ("site", "TEXT", None),
+        ("title", "TEXT", None),
+        ("summary", "TEXT", None),
+        ("published_at", "TEXT", None),
+        ("published_raw", "TEXT", None),
+        ("updated_at", "TEXT", None),
+        ("author", "TEXT", None),
+        ("source", "TEXT", None),
+        ("category", "TEXT", None),
+        ("body_text", "TEXT", None),
+        ("body_html", "TEXT", None),
+        ("view_count", "INTEGER", None),
+        ("word_count", "INTEGER", None),
+        ("content_hash", "TEXT", None),
+        ("duplicate_of", "INTEGER", "articles(id)"),
+        ("first_seen_at", "TEXT", None),
+        ("last_seen_at", "TEXT", None),
+        ("published_source", "TEXT", None),
+        ("identity", "TEXT", None),
+        ("fetched_at", "TEXT", None),
+        ("crawl_id", "INTEGER", "crawls(id)"),
+    ],
+    "images": [
+        ("id", "INTEGER", None),
+        ("article_id", "INTEGER", "articles(id)"),
+        ("position", "INTEGER", None),
+        ("src", "TEXT", None),
+        ("caption", "TEXT", None),
+        ("alt", "TEXT", None),
+        ("credit", "TEXT", None),
+    ],
+    "attachments": [
+        ("id", "INTEGER", None),
+        ("article_id", "INTEGER", "articles(id)"),
+        ("url", "TEXT", None),
+        ("title", "TEXT", None),
+    ],
+    "article_urls": [
+        ("url", "TEXT", None),
+        ("article_id", "INTEGER", "articles(id)"),
+    ],
+}
+
+# (index name, table, columns, unique, partial WHERE or None)
+INDEXES: list[tuple[str, str, tuple[str, ...], bool, str | None]] = [
+    ("idx_articles_url", "articles", ("url",), True, None),
+    ("idx_articles_identity", "articles", ("identity",), True, "identity IS NOT NULL"),
+    ("idx_articles_site", "articles", ("site",), False, None),
+    ("idx_articles_published_at", "articles", ("published_at",), False, None),
+    ("idx_articles_content_hash", "articles", ("content_hash",), False, None),
+    ("idx_articles_duplicate_of", "articles", ("duplicate_of",), False, None),
+    ("idx_images_article_id", "images", ("article_id",), False, None),
+    ("idx_attachments_article_id", "attachments", ("article_id",), False, None),
+    ("idx_article_urls_article_id", "article_urls", ("article_id",), False, None),
+]
+
+VIEWS: dict[str, str] = {
+    "duplicate_groups": """
+        SELECT o.id AS original_id, o.site AS original_site, o.title AS original_title,
+               o.published_at AS original_published_at,
+               c.id AS copy_id, c.site AS copy_site, c.url AS copy_url,
+               c.published_at AS copy_published_at
+        FROM articles AS c JOIN articles AS o ON o.id = c.duplicate_of
+        ORDER BY o.id, c.published_at, c.id""",
+    "articles_with_captions": """
+        SELECT a.id AS article_id, a.site AS site, a.title AS title, a.url AS url,
+               count(*) AS images, sum(i.caption IS NOT NULL AND i.caption <> '') AS captions
+        FROM articles AS a JOIN images AS i ON i.article_id = a.id
+        GROUP BY a.id HAVING captions > 0""",
+}
+
+_ARTICLE = "the article (articles.id)"
+
+# Table or view -> {"description": ..., "columns": {column: description}}.
+# Datasette metadata reuses it.
+DESCRIPTIONS: dict[str, dict] = {
+    "sites": {
+        "description": "One row per crawled website (a Sở GDĐT, Phòng GDĐT, school or ministry "
+        "portal).",
+        "columns": {
+            "name": "Short site key used by spiders and in articles.site, e.g. 'gialai'.",
+            "title": "The site's own name, e.g. 'Sở Giáo dục và Đào tạo tỉnh Gia Lai'.",
+            "province": "Province or city the site belongs to (empty for the ministry).",
+            "base_url": "Home page URL of the site.",
+            "cms": "CMS family the site's markup belongs to (see spiders/families/).",
+        },
+    },
+    "crawls": {
+        "description": "One row per spider run.",
+        "columns": {
+            "id": "Crawl number.",
+            "spider": "Name of the spider that ran.",
+            "started_at": "When the crawl started (UTC, ISO 8601).",
+            "finished_at": "When the crawl ended (UTC, ISO 8601); empty while running.",
+            "status": "running, ok, finished_with_errors, interrupted or failed.",
+            "pages": "Responses received.",
+            "articles_new": "Articles stored for the first time.",
+            "articles_updated": "Known articles whose text, date, author or images changed.",
+            "duplicates": "Articles stored that are exact copies of an earlier-published article.",
+            "errors": "Errors counted during the crawl.",
+        },
+    },
+    "articles": {
+        "description": "One row per news article, however many URLs it was seen under.",
+        "columns": {
+            "id": "Article number.",
+            "url": "Canonical URL under which the article was first stored (never changes).",
+            "site": "Site key (sites.name).",
+            "title": "Headline.",
+            "summary": "Lead paragraph (sapo), when the page has one.",
+            "published_at": "Publication date: 'YYYY-MM-DD' or ISO 8601 with time and offset "
+            "(+07:00).",
+            "published_raw": "The date text as the page gave it.",
+            "updated_at": "Last-modified date stated by the page, ISO 8601.",
+            "author": "Author or authors named by the page.",
+            "source": "Original source credited by the page (e.g. 'Theo Báo Gia Lai').",
+            "category": "Section or category the site filed the article under.",
+            "body_text": "Article text (NFC), paragraphs split by blank lines, no boilerplate.",
+            "body_html": "Sanitised article HTML.",
+            "view_count": "View counter shown on the page when crawled.",
+            "word_count": "Words in body_text.",
+            "content_hash": "Exact-duplicate key: sha256 of the normalised body "
+            "(title included for very short bodies).",
+            "duplicate_of": "For an exact copy, the earliest-published article with the same "
+            "content_hash; empty for originals.",
+            "first_seen_at": "When the archive first stored the article (UTC, ISO 8601).",
+            "last_seen_at": "When a crawl last saw the article (UTC, ISO 8601).",
+            "published_source": "Where published_at came from: jsonld, meta, time, page, listing, "
+            "dateline or url.",
+            "identity": "Site-family article key, e.g. 'moet.gov.vn|ItemID=8979'; unique when set.",
+            "fetched_at": "When the page was last fetched (UTC, ISO 8601).",
+            "crawl_id": "Crawl that stored or last changed the article (crawls.id).",
+        },
+    },
+    "images": {
+        "description": "Images of an article's body, in page order, with their captions.",
+        "columns": {
+            "id": "Image number.",
+            "article_id": _ARTICLE,
+            "position": "Order in the article, from 1.",
+            "src": "Absolute image URL.",
+            "caption": "Caption shown with the image.",
+            "alt": "The image's alt text.",
+            "credit": "Photo credit (e.g. 'Ảnh: Minh Anh').",
+        },
+    },
+    "attachments": {
+        "description": "Files linked from an article (PDF, DOC, XLS ...).",
+        "columns": {
+            "id": "Attachment number.",
+            "article_id": _ARTICLE,
+            "url": "Absolute URL of the file.",
+            "title": "Link text or file name.",
+        },
+    },
+    "article_urls": {
+        "description": "Every URL under which an article was seen (aliases, old paths, query "
+        "variants).",
+        "columns": {"url": "A URL of the article.", "article_id": _ARTICLE},
+    },
+    "articles_fts": {
+        "description": "Full-text index of the articles (contentless FTS5; rowid = articles.id). "
+        "Queries with diacritics match exactly, queries without match any accents.",
+        "columns": {
+            "title": "Indexed headline.",
+            "summary": "Indexed lead paragraph.",
+            "body_text": "Indexed article text.",
+            "captions": "The article's image captions joined by spaces.",
+            "folded": "Headline, lead, text and captions with diacritics folded away "
+            "('đào' -> 'dao').",
+        },
+    },
+    "duplicate_groups": {
+        "description": "Each exact copy next to the original it duplicates.",
+        "columns": {
+            "original_id": "The original (earliest-published) article.",
+            "original_site": "Site of the original.",
+            "original_title": "Headline of the original.",
+            "original_published_at": "Publication date of the original.",
+            "copy_id": "The copy.",
+            "copy_site": "Site of the copy.",
+            "copy_url": "URL of the copy.",
+            "copy_published_at": "Publication date of the copy.",
+        },
+    },
+    "articles_with_captions": {
+        "description": "Articles with at least one captioned image.",
+        "columns": {
+            "article_id": _ARTICLE,
+            "site": "Site key.",
+            "title": "Headline.",
+            "url": "Canonical URL.",
+            "images": "Images in the article.",
+            "captions": "Images that have a caption.",
+        },
+    },
+}
+
+_FOLD_COLUMNS = {
+    "id": "Row id of the folded article or image.",
+    "article_id": _ARTICLE,
+    "position": "Order of the image in the article.",
+    "caption": "The caption as stored.",
+    "title_f": "Headline, diacritics folded.",
+    "summary_f": "Lead paragraph, diacritics folded.",
+    "body_text_f": "Article text, diacritics folded.",
+    "caption_f": "Caption, diacritics folded.",
+}
+# The fold runs in steps, as SQLite's parser cannot nest all 134 replace() calls at once.
+for _view, _columns in fts.FOLD_VIEW_COLUMNS.items():
+    DESCRIPTIONS[_view] = {
+        "description": "Search-index plumbing: a step of the diacritic fold feeding "
+        "articles_fts.folded; its triggers read it (do not drop).",
+        "columns": {column: _FOLD_COLUMNS[column] for column in _columns},
+    }
+
+# Version -> step run once when an archive older than that version is migrated, after the
+# create-if-missing pass (e.g. to backfill a new column). Version 1 is the baseline.
+DATA_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+def apply_pragmas(db: sqlite_utils.Database) -> None:
+    """Connection settings: WAL so readers never block on the writer, a long busy wait, FKs on."""
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    # REPLACE must fire the DELETE triggers that keep the search index right.
+    db.execute("PRAGMA recursive_triggers = ON")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+
+
+def user_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the archive to SCHEMA_VERSION in place; return the version it had.
+
+    Runs in one IMMEDIATE transaction, so two processes opening a new archive at once do not race.
+    """
+    if user_version(db) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = user_version(db)
+        if found > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"archive schema version {found} is newer than this program's ({SCHEMA_VERSION})"
+            )
+        if found < SCHEMA_VERSION:
+            _create_missing(db)
+            for version in sorted(DATA_MIGRATIONS):
+                if found < version <= SCHEMA_VERSION:
+                    DATA_MIGRATIONS[version](conn)
+            # Rebuilt rather than patched: the fold or the trigger set may have changed.
+            fts.create_search_index(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def _create_missing(db: sqlite_utils.Database) -> None:
+    for table, columns in COLUMNS.items():
+        if not db[table].exists():
+            db[table].create(
+                {name: sql_type for name, sql_type, _ in columns},
+                pk=columns[0][0],
+                foreign_keys=[
+                    (name, *ref.rstrip(")").split("(")) for name, _, ref in columns if ref
+                ],
+            )
+            continue
+        present = set(db[table].columns_dict)
+        for name, sql_type, ref in columns:
+            if name not in present:
+                # Plain ALTER keeps the REFERENCES clause without a table rebuild.
+                reference = f" REFERENCES {ref}" if ref else ""
+                db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{name}] {sql_type}{reference}")
+    for name, table, columns, unique, where in INDEXES:
+        if where is None:
+            db[table].create_index(columns, index_name=name, unique=unique, if_not_exists=True)
+        else:
+            # sqlite-utils has no partial indexes.
+            kind = "UNIQUE INDEX" if unique else "INDEX"
+            db.execute(
+                f"CREATE {kind} IF NOT EXISTS {name} ON {table}({', '.join(columns)}) WHERE {where}"
+            )
+    for name, select in VIEWS.items():
+        db.execute(f"DROP VIEW IF EXISTS {name}")
+        db.execute(f"CREATE VIEW {name} AS {select.strip()}")

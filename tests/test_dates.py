@@ -1,0 +1,626 @@
+import json
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from crawler.dates import (
+    TZ,
+    DateCandidate,
+    DateChoice,
+    Dateline,
+    _read,
+    date_from_url,
+    find_dateline,
+    parse_datetime,
+    pick_published,
+    to_iso,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "vi-dates.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+REF = date(2022, 7, 20)
+
+
+def case_ref(case: dict) -> date | datetime:
+    day = date.fromisoformat(case["ref"])
+    if case.get("ref_time"):
+        hour, minute = (int(part) for part in case["ref_time"].split(":"))
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+    return day
+
+
+def shown(value: date | datetime | None) -> str | None:
+    """'YYYY-MM-DD' for a date, 'YYYY-MM-DDTHH:MM' (Vietnam time) for a datetime, None for None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        assert value.tzinfo is not None, "datetimes must be aware"
+        assert value.utcoffset() == value.astimezone(TZ).utcoffset(), (
+            "datetimes must be in Vietnam time"
+        )
+        return value.astimezone(TZ).strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat()
+
+
+# --- the shared cases ---
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:03d}-{c['kind']}" for i, c in enumerate(CASES)])
+def test_shared_case(case):
+    got = parse_datetime(case["text"], case_ref(case))
+    expected = case["expected"]
+    if expected is None:
+        assert got is None
+    elif "T" in expected:
+        assert isinstance(got, datetime)
+        assert shown(got) == expected
+    else:
+        assert type(got) is date, f"a date-only expectation wants a date, got {got!r}"
+        assert got.isoformat() == expected
+
+
+def test_shared_cases_cover_every_kind():
+    kinds = {case["kind"] for case in CASES}
+    assert len(CASES) == 129
+    assert {"dateline", "relative", "range", "non-date", "nfd", "impossible"} <= kinds
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:03d}" for i in range(len(CASES))])
+def test_fast_path_answers_as_the_scanner_does(case):
+    ref = case_ref(case)
+    assert _read(case["text"], ref) == _read(case["text"], ref, fast=False)
+
+
+# --- more forms ---
+
+FORMS = [
+    # weekdays in every spelling and case, with ' - ', ',' or '|'
+    ("Thứ Hai, 18/07/2022 08:30", "2022-07-18T08:30"),
+    ("thứ hai - 18/07/2022 08:30", "2022-07-18T08:30"),
+    ("Thứ 2 | 18/07/2022 | 08:30", "2022-07-18T08:30"),
+    ("T2, 18/07/2022", "2022-07-18"),
+    ("THỨ BA - 19/07/2022", "2022-07-19"),
+    ("Thứ tư, 20/7/2022, 07:31", "2022-07-20T07:31"),
+    ("Chủ nhật | 24/07/2022", "2022-07-24"),
+    ("CHỦ NHẬT, 24-07-2022 20g30", "2022-07-24T20:30"),
+    ("Thứ năm - 17/11/2021 18:22", "2021-11-17T18:22"),
+    ("Thứ năm, 17/9/2026, 07:31 (GMT+7)", "2026-09-17T07:31"),
+    ("Thứ Sáu, 18/07/2022", "2022-07-18"),  # wrong weekday: the numbers win
+    # numeric day-month-year
+    ("18/07/2022", "2022-07-18"),
+    ("18-7-2022", "2022-07-18"),
+    ("18.07.2022", "2022-07-18"),
+    ("1/2/2024", "2024-02-01"),
+    ("18/7/22", "2022-07-18"),
+    ("18.07.22", "2022-07-18"),
+    ("31/12/99", "1999-12-31"),
+    ("07 / 12 / 2019 - 12:41 PM", "2019-12-07T12:41"),
+    ("( Ngày 18-07-2022 )", "2022-07-18"),
+    ("(09/10/2020)", "2020-10-09"),
+    ("Ngày 2/9/1945", "1945-09-02"),
+    # clock times, before or after, in every notation
+    ("02/08/2021 lúc 18:47", "2021-08-02T18:47"),
+    ("Ngày đăng bài: 30/06/2024 08:43:32", "2024-06-30T08:43"),
+    ("18/07/2022 8h30", "2022-07-18T08:30"),
+    ("18/07/2022 - 08h30", "2022-07-18T08:30"),
+    ("18/07/2022 20g30", "2022-07-18T20:30"),
+    ("8h30 ngày 18/7/2022", "2022-07-18T08:30"),
+    ("20:15 - 18/07/2022", "2022-07-18T20:15"),
+    ("18/07/2022 08:30 AM", "2022-07-18T08:30"),
+    ("18/07/2022 08:30 PM", "2022-07-18T20:30"),
+    ("18/07/2022 12:05 PM", "2022-07-18T12:05"),
+    ("18/07/2022 12:05 AM", "2022-07-18T00:05"),
+    ("18/07/2022 8:30:00 CH", "2022-07-18T20:30"),
+    ("lúc 3 giờ chiều ngày 18/7/2022", "2022-07-18T15:00"),
+    ("lúc 10 giờ đêm ngày 18/7/2022", "2022-07-18T22:00"),
+    ("lúc 11 giờ trưa ngày 18/7/2022", "2022-07-18T11:00"),
+    ("lúc 1 giờ trưa ngày 18/7/2022", "2022-07-18T13:00"),
+    ("18/07/2022, 08:30", "2022-07-18T08:30"),
+    ("18/07/2022,08:30", "2022-07-18T08:30"),
+    ("18/07/2022 25:10", "2022-07-18"),  # not a clock time: the date alone
+    # long forms and month names
+    ("Ngày 18 tháng 7 năm 2022", "2022-07-18"),
+    ("ngày 5 tháng 9 năm 2023 lúc 07 giờ 30 phút", "2023-09-05T07:30"),
+    ("ngày 18 tháng 7 năm 2022 lúc 8 giờ 30", "2022-07-18T08:30"),
+    ("mùng 2 tháng 9 năm 1945", "1945-09-02"),
+    ("ngày 18 tháng 7/2022", "2022-07-18"),
+    ("13 Tháng 11, 2024", "2024-11-13"),
+    ("Tháng 7 18, 2022", "2022-07-18"),
+    ("tháng mười hai 24, 2021", "2021-12-24"),
+    ("Tháng Mười 5, 2022", "2022-10-05"),
+    ("THÁNG MƯỜI MỘT 20, 2022", "2022-11-20"),
+    # labels
+    ("Ngày đăng: 18/07/2022", "2022-07-18"),
+    ("Cập nhật lúc: 18/07/2022 08:30", "2022-07-18T08:30"),
+    ("Ngày: 18/07/2022", "2022-07-18"),
+    ("Lượt xem: 1.250 | Ngày đăng: 18/07/2022", "2022-07-18"),
+    # meta tags, JSON-LD and feeds
+    ("2022-07-18", "2022-07-18"),
+    ("2022-07-18T08:30:00+07:00", "2022-07-18T08:30"),
+    ("2022-07-18T10:30:00+09:00", "2022-07-18T08:30"),
+    ("2022-07-18T01:30:00.000Z", "2022-07-18T08:30"),
+    ("2022-07-18T08:30:00+0700", "2022-07-18T08:30"),
+    ("2022/07/18 08:30", "2022-07-18T08:30"),
+    ("Mon, 18 Jul 2022 01:30:00 GMT", "2022-07-18T08:30"),
+    ("Mon, 18 Jul 2022 08:30:00 +0700", "2022-07-18T08:30"),
+    ("18 Jul 2022 01:30:00 UTC", "2022-07-18T08:30"),
+    ("July 18, 2022", "2022-07-18"),
+    ("18th of July 2022", "2022-07-18"),
+    ("18/07/2022 01:30 GMT", "2022-07-18T08:30"),
+    ("18/07/2022 08:30 (GMT+7)", "2022-07-18T08:30"),
+    ("18/07/2022 09:30 (GMT+8)", "2022-07-18T08:30"),
+    # datelines without a year, resolved near REF (2022-07-20)
+    ("Sáng 18/7", "2022-07-18"),
+    ("Chiều nay 8/10/2020", "2020-10-08"),
+    ("Tối 20-11", "2022-11-20"),  # nearer to REF than 2021-11-20
+    ("Sáng ngày 22 tháng 8", "2022-08-22"),
+    ("Trưa 19/7, đoàn đã đến", "2022-07-19"),
+    ("Đêm 31/12", "2022-12-31"),
+    ("mùng 5/8", "2022-08-05"),
+    ("(GLO)- Chiều 5-7, học sinh", "2022-07-05"),
+    # ranges: the first day
+    ("từ ngày 18 đến 20/7/2022", "2022-07-18"),
+    ("từ ngày 18/7 đến ngày 20/7/2022", "2022-07-18"),
+    ("Ngày 18 và 19/7/2021", "2021-07-18"),
+    ("ngày 20, 21 tháng 11 năm 2022", "2022-11-20"),
+    ("từ ngày 28/12 đến 3/1/2023", "2022-12-28"),
+    ("18/7 - 20/7/2022", "2022-07-18"),
+    # the first date of several
+    ("Thứ Hai, 18/07/2022 08:30 - Thứ Ba, 19/07/2022", "2022-07-18T08:30"),
+    ("Lớp 10/3 tổ chức buổi học ngày 18/7/2022", "2022-07-18"),
+    # noise: entities, NBSP, zero-width and odd dashes
+    ("18&#47;07&#47;2022", "2022-07-18"),
+    ("Th&#7913; Hai, 18/07/2022", "2022-07-18"),
+    ("18/\u200b07/2022\u00a008:30", "2022-07-18T08:30"),
+    ("18\u201307\u20132022", "2022-07-18"),
+    ("Ng&agrave;y 18 th&aacute;ng 7 n&#259;m 2022", "2022-07-18"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FORMS)
+def test_form(text, expected):
+    got = parse_datetime(text, REF)
+    assert shown(got) == expected
+    if "T" not in expected:
+        assert type(got) is date
+
+
+@pytest.mark.parametrize(("text", "expected"), FORMS)
+def test_form_in_nfd(text, expected):
+    assert shown(parse_datetime(unicodedata.normalize("NFD", text), REF)) == expected
+
+
+def test_seconds_are_kept():
+    assert parse_datetime("30/06/2024 08:43:32") == datetime(2024, 6, 30, 8, 43, 32, tzinfo=TZ)
+    assert parse_datetime("2024-06-30T08:43:32Z") == datetime(2024, 6, 30, 15, 43, 32, tzinfo=TZ)
+
+
+def test_datetimes_are_in_vietnam_time():
+    value = parse_datetime("2022-07-17T20:15:00Z")
+    assert value.tzinfo is TZ
+    assert (value.year, value.month, value.day, value.hour) == (2022, 7, 18, 3)
+
+
+NON_DATES = [
+    "Lớp 10/3",
+    "Lớp 12/5 đạt giải nhất hội thao",
+    "học sinh lớp 8.11",
+    "Trường Mầm non 1/6",
+    "Trường THCS 19-5",
+    "Quyết định số 18/7/QĐ-UBND",
+    "Nghị định 86/2018/NĐ-CP",
+    "Thông tư 01/2018",
+    "Công văn số 1234/SGDĐT-VP",
+    "70/72 đảng viên",
+    "camera 24/24",
+    "phục vụ 24/7",
+    "0269.3824.123",
+    "0905 123 456",
+    "(0269) 3.824.123",
+    "điểm 27,5/30",
+    "đạt 9,5/10 điểm",
+    "1/2 số học sinh",
+    "tỷ lệ 3/4",
+    "Tỷ số 2-1",
+    "thắng 3-2 sau loạt sút luân lưu",
+    "31/02/2022",
+    "30/2",
+    "Ngày 31 tháng 4 năm 2022",
+    "00/07/2022",
+    "18/13/2022",
+    "phiên bản 2.1.10",
+    "v1.2.3",
+    "192.168.1.10",
+    "Phòng 12.3, tầng 4",
+    "số 12/3 đường Lê Lợi",
+    "12/3 Lê Lợi",
+    "760.306 học sinh/23.017 lớp",
+    "1.500.000 đồng",
+    "năm học 2021-2022",
+    "giai đoạn 2021 - 2025",
+    "6 tháng đầu năm 2022",
+    "trong 3 tháng 7 ngày",
+    "tháng 7/2022",
+    "năm 2022",
+    "08:30",
+    "20g đường",
+    "14ha đất",
+    "Từ 1/3 đến 2/3 số học sinh",
+    "10/3A",
+    "A10/3",
+    "18/7%",
+    "July 2022",
+    "2022",
+    "ngày 15 tháng 8 âm lịch",  # lunar dates are not calendar dates
+    "Tết Nguyên đán ngày 1/1 (ÂL)",
+    "ngày 15 tháng Giêng",
+    "ánh sáng 3/4 căn phòng",  # 'sáng' here is light, not morning
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", NON_DATES)
+def test_non_date_stays_none(text):
+    assert parse_datetime(text, REF) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sáng 18/7", "Ngày 14/10", "Tối 20-11", "Sáng ngày 22 tháng 8", "hôm qua", "3 ngày trước"],
+)
+def test_year_less_and_relative_forms_need_a_ref(text):
+    assert parse_datetime(text) is None
+    assert parse_datetime(text, REF) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "expected"),
+    [
+        ("Sáng 30/12", date(2023, 1, 3), "2022-12-30"),
+        ("Sáng 2/1", date(2022, 12, 30), "2023-01-02"),
+        ("Sáng 18/7", date(2022, 7, 20), "2022-07-18"),
+        ("Sáng 18/7", date(2023, 1, 10), "2022-07-18"),
+        ("Sáng 18/7", date(2023, 1, 20), "2023-07-18"),
+        ("Ngày 29/2", date(2023, 3, 1), "2024-02-29"),
+        # an aware ref is read in Vietnam time: 20:00 UTC on 31 Dec is already 1 Jan there
+        ("hôm nay", datetime(2022, 12, 31, 20, 0, tzinfo=UTC), "2023-01-01"),
+        ("hôm qua", datetime(2023, 1, 1, 9, 0, tzinfo=TZ), "2022-12-31"),
+        ("Hôm qua lúc 08:16", datetime(2022, 7, 18, 10, 0, tzinfo=TZ), "2022-07-17T08:16"),
+        ("hôm kia", date(2022, 7, 18), "2022-07-16"),
+        ("ngày mai", date(2022, 7, 18), "2022-07-19"),
+        ("3 ngày trước", datetime(2022, 7, 18, 10, 0, tzinfo=TZ), "2022-07-15"),
+        ("2 tuần trước", date(2022, 7, 18), "2022-07-04"),
+        ("1 tháng trước", date(2022, 3, 31), "2022-02-28"),
+        ("2 năm trước", date(2024, 2, 29), "2022-02-28"),
+        ("2 giờ trước", datetime(2022, 7, 18, 1, 0, tzinfo=TZ), "2022-07-17T23:00"),
+        ("30 phút trước", datetime(2022, 7, 18, 10, 0, tzinfo=TZ), "2022-07-18T09:30"),
+        ("cách đây 2 ngày", date(2022, 7, 18), "2022-07-16"),
+        ("2 hours ago", datetime(2022, 7, 18, 10, 0, tzinfo=TZ), "2022-07-18T08:00"),
+        # without a clock time in ref, 'N giờ trước' can only say which day
+        ("2 giờ trước", date(2022, 7, 18), "2022-07-18"),
+        # the explicit date after a relative word names the day
+        ("Chiều qua (17/7), Sở đã họp", date(2022, 7, 20), "2022-07-17"),
+        ("Hôm nay, thứ Hai 18/7", date(2022, 7, 20), "2022-07-18"),
+    ],
+)
+def test_resolution_against_ref(text, ref, expected):
+    assert shown(parse_datetime(text, ref)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, 18, b"18/07/2022", "\x00", "\ud800", "&#xD800;", "&#99999999;", "18/07/2022" * 5000],
+)
+def test_never_raises(text):
+    parse_datetime(text)  # type: ignore[arg-type]
+    parse_datetime(text, "not a ref")  # type: ignore[arg-type]
+    find_dateline(text)  # type: ignore[arg-type]
+    date_from_url(text)  # type: ignore[arg-type]
+
+
+def test_importing_does_not_import_dateparser():
+    code = "import sys, crawler.dates; print('dateparser' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_dateparser_fallback_reads_what_no_pattern_does_and_is_checked():
+    assert parse_datetime("2022 July 18") == date(2022, 7, 18)
+    assert parse_datetime("Monday the 18th of July, 2022 at 8:30 pm") == datetime(
+        2022, 7, 18, 20, 30, tzinfo=TZ
+    )
+    # a month and a year but no day: dateparser would fill one in, we do not
+    assert parse_datetime("July 2022", REF) is None
+    assert parse_datetime("Lớp 10/3 July 2022", REF) is None
+
+
+# --- datelines ---
+
+DATELINES = [
+    ("Sáng 18/7, Sở GD&ĐT tổ chức hội nghị", "Sáng 18/7", 18, 7, None, None),
+    ("(GLO)- Chiều 5-9, học sinh nô nức", "Chiều 5-9", 5, 9, None, None),
+    ("(GLO)- Ngày 26-8, Sở GDĐT", "Ngày 26-8", 26, 8, None, None),
+    ("VOV.VN - Sáng 5/9, ngày hội", "Sáng 5/9", 5, 9, None, None),
+    ("CTTĐT - Sáng 18/7, UBND tỉnh", "Sáng 18/7", 18, 7, None, None),
+    ("Hà Nội: Sáng 17/7, gần 89.000 học sinh", "Sáng 17/7", 17, 7, None, None),
+    ("Ngày 14/10, tại hội trường", "Ngày 14/10", 14, 10, None, None),
+    ("Sáng ngày 22 tháng 8 năm 2022, tại …", "Sáng ngày 22 tháng 8 năm 2022", 22, 8, 2022, None),
+    ("(QTO) - Chiều nay 8/10/2020, Sở GDĐT", "Chiều nay 8/10/2020", 8, 10, 2020, None),
+    ("Chiều qua (17/7), Sở GD&ĐT đã họp báo.", "Chiều qua (17/7)", 17, 7, None, None),
+    ("Sáng thứ Hai (18/7), học sinh trở lại", "Sáng thứ Hai (18/7)", 18, 7, None, None),
+    ("Tối 20-11 Trường THPT tổ chức", "Tối 20-11", 20, 11, None, None),
+    ("Rạng sáng 12/10, đội tuyển", "Rạng sáng 12/10", 12, 10, None, None),
+    ("14h ngày 18/7, tại hội trường", "14h ngày 18/7", 18, 7, None, 14),
+    ("Lúc 8 giờ 30 sáng 20/11, tại", "Lúc 8 giờ 30 sáng 20/11", 20, 11, None, 8),
+    ("  “Sáng 18/7, …", "Sáng 18/7", 18, 7, None, None),
+    ("(Dân trí) - Sáng 5/9, hơn 22 triệu", "Sáng 5/9", 5, 9, None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "day", "month", "year", "hour"), DATELINES)
+def test_dateline(text, span, day, month, year, hour):
+    found = find_dateline(text)
+    assert isinstance(found, Dateline)
+    assert found.text == span == text[found.start : found.end]
+    assert (found.day, found.month, found.year, found.hour) == (day, month, year, hour)
+    assert (found.minute is None) == (hour is None)
+
+
+def test_dateline_time_has_minutes():
+    found = find_dateline("Lúc 8 giờ 30 sáng 20/11, tại")
+    assert (found.hour, found.minute) == (8, 30)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sáng 18/7, Sở GD&ĐT tổ chức hội nghị",
+        "(GLO)- Chiều 5-9, học sinh nô nức",
+        "Chiều qua (17/7), Sở GD&ĐT đã họp báo.",
+    ],
+)
+def test_dateline_offsets_point_into_the_text_as_given(text):
+    nfc = find_dateline(text)
+    for variant in (
+        unicodedata.normalize("NFD", text),
+        text.replace(" ", "\u00a0"),
+        text.replace("á", "&aacute;").replace("ề", "&#7873;"),
+    ):
+        found = find_dateline(variant)
+        assert found is not None
+        assert found.text == variant[found.start : found.end]
+        assert (
+            unicodedata.normalize("NFC", found.text.replace("\u00a0", " "))
+            .replace("&aacute;", "á")
+            .replace("&#7873;", "ề")
+            == nfc.text
+        )
+        assert (found.day, found.month) == (nfc.day, nfc.month)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tiết trời sáng 5-9 trên địa bàn tỉnh",  # a date, but not at the head
+        "Học sinh được nghỉ học từ chiều 5/11",
+        "Theo kế hoạch, sáng 18/7 sẽ khai mạc",
+        "Lớp 10/3 đạt giải nhất",
+        "18/7, Sở GD&ĐT tổ chức",  # no word announces it
+        "Ngày 18/7/QĐ-UBND",
+        "Ngày 31/2, abc",
+        "Sáng nay, Sở GD&ĐT tổ chức",
+        "",
+    ],
+)
+def test_no_dateline(text):
+    assert find_dateline(text) is None
+
+
+def test_dateline_text_reads_back_as_its_date():
+    for text, *_ in DATELINES:
+        found = find_dateline(text)
+        value = parse_datetime(found.text, date(found.year or 2022, found.month, 1))
+        assert (value.day, value.month) == (found.day, found.month)
+
+
+# --- to_iso and date_from_url ---
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2022, 7, 18), "2022-07-18"),
+        (datetime(2022, 7, 18, 8, 30, tzinfo=TZ), "2022-07-18T08:30:00+07:00"),
+        (datetime(2022, 7, 18, 1, 30, tzinfo=UTC), "2022-07-18T08:30:00+07:00"),
+        (datetime(2022, 7, 17, 20, 15, 5, tzinfo=UTC), "2022-07-18T03:15:05+07:00"),
+        (
+            datetime(2022, 7, 18, 8, 30, tzinfo=timezone(timedelta(hours=9))),
+            "2022-07-18T06:30:00+07:00",
+        ),
+        (datetime(2022, 7, 18, 8, 30), "2022-07-18T08:30:00+07:00"),  # naive means Vietnam time
+        (datetime(2022, 7, 18, 8, 30, 15, 999999, tzinfo=TZ), "2022-07-18T08:30:15+07:00"),
+    ],
+)
+def test_to_iso(value, expected):
+    assert to_iso(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://so.edu.vn/2022/07/18/khai-giang/", date(2022, 7, 18)),
+        ("https://so.edu.vn/tin-tuc/2022/7/8/bai-viet", date(2022, 7, 8)),
+        ("https://so.edu.vn/tin-tuc/khai-giang-20220718.html", date(2022, 7, 18)),
+        ("https://so.edu.vn/tin?ngay=2022-07-18", date(2022, 7, 18)),
+        ("https://so.edu.vn/20220718/a-20230101", date(2022, 7, 18)),
+        ("https://so.edu.vn/2022/07/", None),
+        ("https://so.edu.vn/post-18072022", None),
+        ("https://so.edu.vn/khai-giang-2020070286174153.amp", None),
+        ("https://so.edu.vn/news/12345678.html", None),
+        ("https://so.edu.vn/19940101/", None),
+        ("https://so.edu.vn/2022/13/01/", None),
+        ("https://so.edu.vn/202112/bai", None),
+        ("https://20220718.edu.vn/tin", None),  # the host is a name, not a date
+        ("http://[::1", None),
+        ("", None),
+    ],
+)
+def test_date_from_url(url, expected):
+    assert date_from_url(url) == expected
+
+
+# --- choosing the publication date ---
+
+NOW = datetime(2022, 7, 20, 3, 0, tzinfo=UTC)
+
+
+def candidates(*pairs: tuple[str, str]) -> list[DateCandidate]:
+    return [DateCandidate(source, raw, NOW) for source, raw in pairs]
+
+
+def test_order_of_sources():
+    order = [
+        ("url", "2022-07-10"),
+        ("dateline", "Sáng 11/7"),
+        ("listing", "12/07/2022"),
+        ("page", "13/07/2022"),
+        ("time", "2022-07-14"),
+        ("meta", "2022-07-15"),
+        ("jsonld", "2022-07-16"),
+    ]
+    for size in range(len(order), 0, -1):
+        choice = pick_published(candidates(*order[:size]), now=NOW)
+        assert choice.source == order[size - 1][0]
+        assert choice.raw == order[size - 1][1]
+
+
+def test_unknown_sources_rank_last():
+    choice = pick_published(candidates(("gossip", "2022-07-01"), ("url", "2022-07-10")), now=NOW)
+    assert choice.source == "url"
+    assert pick_published(candidates(("gossip", "2022-07-01")), now=NOW).source == "gossip"
+
+
+def test_future_and_ancient_values_are_rejected():
+    choice = pick_published(
+        candidates(("jsonld", "2030-01-01"), ("meta", "1990-05-05"), ("page", "18/07/2022")),
+        now=NOW,
+    )
+    assert (choice.source, choice.value) == ("page", date(2022, 7, 18))
+    # up to a day ahead is allowed (clocks and time zones), beyond is not
+    assert pick_published(candidates(("page", "21/07/2022")), now=NOW).value == date(2022, 7, 21)
+    assert pick_published(candidates(("page", "22/07/2022 08:00")), now=NOW) is None
+    assert pick_published(candidates(("page", "31/12/1994")), now=NOW) is None
+
+
+def test_unreadable_candidates_are_skipped():
+    choice = pick_published(
+        candidates(("jsonld", "không rõ"), ("page", "Lớp 10/3"), ("url", "2022-07-10")), now=NOW
+    )
+    assert choice.source == "url"
+    assert pick_published([], now=NOW) is None
+    assert pick_published(candidates(("page", "")), now=NOW) is None
+
+
+def test_disagreements_count_candidates_more_than_a_day_away():
+    choice = pick_published(
+        candidates(
+            ("meta", "2022-07-18T08:30:00+07:00"),
+            ("page", "19/07/2022"),  # one day away: agrees
+            ("listing", "15/07/2022"),  # disagrees
+            ("url", "2022-07-01"),  # disagrees
+            ("time", "2035-01-01"),  # rejected: not counted
+        ),
+        now=NOW,
+    )
+    assert isinstance(choice, DateChoice)
+    assert choice.disagreements == 2
+
+
+def test_time_is_taken_from_a_lower_candidate_on_the_same_day():
+    choice = pick_published(
+        candidates(("page", "18/07/2022"), ("listing", "18/07/2022 08:30")), now=NOW
+    )
+    assert choice.source == "page"
+    assert choice.value == datetime(2022, 7, 18, 8, 30, tzinfo=TZ)
+    assert to_iso(choice.value) == "2022-07-18T08:30:00+07:00"
+    # the same day in Vietnam time: 01:30 UTC is 08:30 there
+    choice = pick_published(
+        candidates(("page", "18/07/2022"), ("url", "2022-07-17T20:30:00Z")), now=NOW
+    )
+    assert choice.value == datetime(2022, 7, 18, 3, 30, tzinfo=TZ)
+
+
+def test_no_time_is_invented_or_borrowed_from_another_day():
+    choice = pick_published(
+        candidates(("page", "18/07/2022"), ("listing", "17/07/2022 08:30")), now=NOW
+    )
+    assert type(choice.value) is date
+    assert choice.disagreements == 0
+    choice = pick_published(candidates(("page", "18/07/2022"), ("url", "2022-07-18")), now=NOW)
+    assert type(choice.value) is date
+
+
+def test_higher_candidate_with_time_is_kept_as_it_is():
+    choice = pick_published(
+        candidates(("meta", "2022-07-18T08:30:00+07:00"), ("page", "18/07/2022 10:00")), now=NOW
+    )
+    assert choice.value == datetime(2022, 7, 18, 8, 30, tzinfo=TZ)
+
+
+def test_dateline_takes_its_year_from_the_best_other_candidate():
+    # The url says 31/12/2021, the crawl is in July 2022: 'Sáng 30/12' is 2021-12-30, read against
+    # the url's date, not 2022-12-30 (the 30/12 nearest the crawl, which is in the future).
+    choice = pick_published(
+        [DateCandidate("url", "2021-12-31", NOW), DateCandidate("dateline", "Sáng 30/12", NOW)],
+        now=NOW,
+    )
+    assert (choice.source, choice.value, choice.disagreements) == (
+        "dateline",
+        date(2021, 12, 30),
+        0,
+    )
+    choice = pick_published(
+        [DateCandidate("url", "2019-01-05", NOW), DateCandidate("dateline", "Sáng 2/1", NOW)],
+        now=NOW,
+    )
+    assert (choice.source, choice.value, choice.disagreements) == ("dateline", date(2019, 1, 2), 1)
+    # the best other candidate is the highest-ranked one that reads, not the first given
+    choice = pick_published(
+        [
+            DateCandidate("url", "2019-01-05", NOW),
+            DateCandidate("dateline", "Sáng 2/1", NOW),
+            DateCandidate("page", "không rõ", NOW),
+            DateCandidate("listing", "03/01/2018", NOW),
+        ],
+        now=NOW,
+    )
+    assert (choice.source, choice.value) == ("listing", date(2018, 1, 3))
+    assert choice.disagreements == 1  # the url; the dateline (2018-01-02) is a day away
+
+
+def test_dateline_alone_uses_its_own_ref():
+    choice = pick_published([DateCandidate("dateline", "Sáng 18/7", NOW)], now=NOW)
+    assert (choice.source, choice.value) == ("dateline", date(2022, 7, 18))
+    choice = pick_published([DateCandidate("dateline", "Sáng 18/7", date(2020, 8, 1))], now=NOW)
+    assert choice.value == date(2020, 7, 18)
+
+
+def test_candidate_without_ref_uses_now():
+    choice = pick_published([DateCandidate("listing", "hôm qua")], now=NOW)
+    assert choice.value == date(2022, 7, 19)
+    # without a ref and without an explicit now there is nothing to read 'hôm qua' against
+    assert pick_published([DateCandidate("listing", "hôm qua")]) is None
+    assert pick_published([DateCandidate("listing", "18/07/2022")]).value == date(2022, 7, 18)

@@ -1,0 +1,66 @@
+"""The page object and the refining steps on whole, real-shaped pages (no Scrapy, no database)."""
+
+from crawler.extract.page import ArticlePage, page_item
+from crawler.steps import refine
+from spiders.profiles import families
+
+URL = "http://127.0.0.2:8808/tin-tuc/thong-tin-chi-dao-dieu-hanh/hoi-nghi-so-ket.html?utm_source=zalo"
+
+
+def _item(html, url, family="generic", fetched_at="2026-11-27T01:00:00+00:00"):
+    rules = families()[family]
+    page = ArticlePage(html, url, rules)
+    return page, refine(page_item(page, "test-site", fetched_at), rules.boilerplate)
+
+
+def test_provincial_page(page_html):
+    page, item = _item(page_html("provincial_seed_like.html"), URL, "provincial")
+    assert page.is_article()
+    assert item.url == "http://127.0.0.2:8808/tin-tuc/thong-tin-chi-dao-dieu-hanh/hoi-nghi-so-ket.html"
+    assert item.title == "Hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2022"
+    assert item.published_at == "2022-07-18"
+    assert item.published_source == "page"
+    assert item.author == "Đình Vinh"
+    assert item.category == "Thông tin chỉ đạo điều hành"
+    assert [i["caption"] for i in item.images] == [
+        "Đồng chí Phạm Đăng Khoa – Tỉnh ủy viên, Bí thư Đảng bộ, Giám đốc Sở GDĐT, chủ trì Hội nghị phát biểu "
+        "chỉ đạo tại Hội nghị",
+        "Đồng chí Nguyễn Hữu Quát – Phó Bí thư Đảng bộ phát biểu tại Hội nghị",
+    ]
+    assert item.images[0]["src"] == "http://127.0.0.2:8808/uploads/2022/07/hoi-nghi-1.jpg"
+    paragraphs = item.body_text.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("Sáng 18/7, Đảng ủy Sở")
+    for junk in ("Lượt xem", "Đọc bài viết", "Tin liên quan", "Ý kiến", "Đình Vinh", "Đồng chí Phạm Đăng Khoa"):
+        assert junk not in item.body_text
+    assert "<script" not in item.body_html and "Đình Vinh" not in item.body_html
+
+
+def test_generic_article_without_profile(page_html):
+    url = "http://127.0.0.9:8808/tin-tuc/khai-giang.html"
+    page, item = _item(page_html("generic_school.html"), url)
+    assert page.is_article()
+    assert item.title == "Trường THCS Hòa Bình long trọng tổ chức Lễ khai giảng năm học 2023-2024"
+    # The top bar shows today's date; the article's own date line is the one near the title.
+    assert item.published_at == "2023-09-05T07:45:00+07:00"
+    assert item.summary.startswith("Sáng 5/9, trong không khí tưng bừng")
+    assert item.author == "Lê Thị Thu Hà"
+    assert [(i["src"], i["caption"]) for i in item.images] == [
+        (
+            "http://127.0.0.9:8808/upload/2023/09/khai-giang.jpg",
+            "Học sinh lớp 6 được đón vào trường trong ngày khai giảng",
+        )
+    ]
+    assert item.body_text.startswith("Tới dự buổi lễ")
+    assert "Các tin khác" not in item.body_text and "Họp phụ huynh" not in item.body_text
+    assert item.word_count > 50
+
+
+def test_listing_is_not_an_article(page_html):
+    page = ArticlePage(page_html("generic_listing.html"), "http://127.0.0.9:8808/tin-tuc")
+    assert not page.is_article()
+
+
+def test_empty_and_broken_pages_are_not_articles():
+    for html in ("", "   ", "<html><body><p>Liên hệ: 0269.3824.123</p></body></html>", "<div><p>unclosed"):
+        assert not ArticlePage(html, "http://127.0.0.9/x").is_article()
