@@ -45,6 +45,14 @@ def table(rows: dict[str, Figures]) -> None:
         print(f"{name:<16}{row['articles']:>4} " + " ".join(cells))
 
 
+def _merge(parts) -> Figures:
+    merged = Figures()
+    for figures in parts:
+        for name, value in vars(figures).items():
+            setattr(merged, name, getattr(merged, name) + value)
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", type=int, default=0, help="print this many mismatches")
@@ -62,11 +70,12 @@ def main() -> None:
             generic_db = Path(tmp) / "generic.sqlite"
             crawl([bases[n] + "/" for n in names], generic_db)
             generic = compare(str(generic_db), bases)
-            merged = Figures()
-            for figures in generic.values():
-                for name, value in vars(figures).items():
-                    setattr(merged, name, getattr(merged, name) + value)
+            merged = _merge(generic.values())
             rows["generic mode"] = merged
+            # Generic rules alone, as on a site whose CMS we do not ship.
+            bare_db = Path(tmp) / "bare.sqlite"
+            crawl([*(bases[n] + "/" for n in names), "--set", "EDUNEWS_DETECT_FAMILY=False"], bare_db)
+            rows["generic, no family"] = _merge(compare(str(bare_db), bases).values())
     table(rows)
     if options.show:
         shown = 0

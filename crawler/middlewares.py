@@ -8,6 +8,7 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from scrapy.http import TextResponse
 
 from crawler.urls import site_key
 
@@ -69,3 +70,25 @@ class TrapGuardMiddleware:
                 logger.debug("not following %s", entry.url)
                 continue
             yield entry
+
+
+class Utf8DeclaredLatin1Middleware:
+    """Downloader middleware: a page declared ISO-8859-1/cp1252/ASCII whose bytes are valid UTF-8 is UTF-8.
+
+    Misconfigured servers send 'charset=iso-8859-1' for UTF-8 pages; decoded as declared, the bytes that cp1252
+    leaves undefined (Đ is C4 90) are lost for good. Valid multi-byte UTF-8 is practically never Latin-1 prose.
+    """
+
+    LATIN = {"cp1252", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "windows-1252"}
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, TextResponse) or response.encoding.lower() not in self.LATIN:
+            return response
+        body = response.body
+        if body.isascii():
+            return response
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response
+        return response.replace(encoding="utf-8")

@@ -20,6 +20,8 @@ EDUNEWS_DB = os.environ.get("EDUNEWS_DB", "archive.sqlite")
 # How many listing pages to follow per start URL, and how deep generic discovery goes.
 EDUNEWS_MAX_LISTING_PAGES = 50
 EDUNEWS_GENERIC_DEPTH = 4
+# Generic mode tries the shipped families on the first page; False judges every page by generic rules alone.
+EDUNEWS_DETECT_FAMILY = True
 EDUNEWS_GENERIC_MAX_PAGES = 2000
 # Paths with more query-string variants than this are not followed further (calendar and filter traps).
 EDUNEWS_MAX_QUERY_VARIANTS = 60
@@ -48,6 +50,9 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.Utf8DeclaredLatin1Middleware": 950,
+}
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuardMiddleware": 550,
 }

@@ -52,7 +52,8 @@ class GenericSpider(SiteSpider):
             return
         doc = parse_document(response.text)
         if response.meta.get("home"):
-            found = detect_family(doc, families().values())
+            detect = self.crawler.settings.getbool("EDUNEWS_DETECT_FAMILY", True)
+            found = detect_family(doc, families().values()) if detect else None
             if found is not None:
                 self.rules = found
                 self.detected = found.name
@@ -60,7 +61,7 @@ class GenericSpider(SiteSpider):
             for feed in feed_links(doc, response.url):
                 yield self.request(feed, self.parse_feed, edunews_trusted=site_key(feed) in self.allowed_hosts)
         page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
-        if page.is_article():
+        if page.is_article(strict=True):
             urls = (*response.meta.get("redirect_urls", ()), response.request.url)
             yield page_item(page, self.name_for_items, utc_now(), urls, response.meta.get("listing_date"))
         else:

@@ -200,6 +200,18 @@ class Archive:
             # A URL held by an article of another identity is not this article.
             if row is not None and row["identity"] in (None, incoming.identity):
                 return row
+        # The same site serving the same title and text under another URL that no rule canonicalises (generic
+        # mode: print views, category paths) is one article seen twice, not a copy: keep one row.
+        digest = content_hash(incoming.fields.get("body_text"), incoming.fields.get("title"))
+        if digest is not None and incoming.fields.get("title"):
+            row = _one(
+                conn,
+                "SELECT * FROM articles WHERE content_hash = ? AND site IS ? AND title = ? "
+                "ORDER BY id LIMIT 1",
+                [digest, incoming.fields.get("site"), incoming.fields.get("title")],
+            )
+            if row is not None and (incoming.identity is None or row["identity"] is None):
+                return row
         return None
 
     def _store(self, conn: sqlite3.Connection, incoming: _Incoming, now: str) -> StoreResult:

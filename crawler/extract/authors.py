@@ -162,10 +162,33 @@ def extract_author_source(
         if len(text) > 80:
             break
     if author is None and author_hint:
-        hint = clean_text(author_hint)
-        if hint and fold_diacritics(hint) not in _NOT_NAMES and len(hint) <= 80:
-            author = hint
+        author = author_from_hint(author_hint)
     if source is None and source_hint:
         label = _SOURCE_LABEL.match(source_hint)
         source = _cut_source(label.group(1) if label else source_hint)
     return author, source
+
+
+def author_from_hint(text: str | None) -> str | None:
+    """An author stated outside the body (byline element, JSON-LD, meta): kept only when it reads as names,
+    so a user name ('nguyendu', 'admin') or the site's name is not taken for an author."""
+    hint = clean_text(text)
+    if not hint:
+        return None
+    label = _AUTHOR_LABEL.match(hint)
+    if label:
+        hint = _split_inline_source(label.group(1))[0].strip(" .")
+    return hint if looks_like_names(hint) else None
+
+
+def labelled_line(text: str) -> tuple[str, str] | None:
+    """('author', 'Hồng Nhung') for 'Tác giả: Hồng Nhung', ('source', …) for 'Nguồn tin: …', else None."""
+    match = _SOURCE_LABEL.match(text)
+    if match:
+        value = _cut_source(match.group(1))
+        return ("source", value) if value else None
+    match = _AUTHOR_LABEL.match(text)
+    if match:
+        value = clean_text(_split_inline_source(match.group(1))[0].strip(" ."))
+        return ("author", value) if value and len(value) <= 80 else None
+    return None

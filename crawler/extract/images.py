@@ -12,6 +12,7 @@ import re
 
 import lxml.html
 
+from crawler.extract.authors import looks_like_names
 from crawler.html import element_text
 from crawler.text import clean_text
 
@@ -20,6 +21,10 @@ _DECORATIVE = re.compile(
     r"print|email|mail|button|btn|banner|avatar|loading|loader|arrow|bullet|rss|sprite|emoji|smiley|"
     r"flag|social|qrcode|qr|ajax-loader|lazy|placeholder)([/_\-.\d]|$)",
     re.IGNORECASE,
+)
+# Class names that mark template images; 'lazy' or 'loading' classes mark article photos loaded late, not icons.
+_DECORATIVE_CLASS = re.compile(
+    r"(^|[\s_-])(logo|icon|emoji|smiley|avatar|share|social|button|btn|banner|sprite|flag)([\s_-]|$)", re.IGNORECASE
 )
 _CAPTION_CLASS = re.compile(
     r"caption|chu-?thich|chuthich|photocms_caption|wp-caption-text|image-?desc|img-?desc|desc-?img|photo-?desc|"
@@ -61,7 +66,7 @@ def is_decorative(img: lxml.html.HtmlElement) -> bool:
     if not src or src.startswith("data:"):
         return True
     name = src.split("?", 1)[0]
-    if _DECORATIVE.search(name.rsplit("/", 1)[-1]) or _DECORATIVE.search(img.get("class") or ""):
+    if _DECORATIVE.search(name.rsplit("/", 1)[-1]) or _DECORATIVE_CLASS.search(img.get("class") or ""):
         return True
     for attr in ("width", "height"):
         value = re.sub(r"\D", "", img.get(attr) or "")
@@ -91,10 +96,18 @@ def _looks_styled_caption(element: lxml.html.HtmlElement) -> bool:
 
 
 def _is_bare_caption(text: str) -> bool:
-    """A short single statement: the Gia Lai habit of an unmarked caption paragraph after the photo."""
-    if len(text) > MAX_CAPTION or text.endswith(":"):
+    """A short single statement: the Gia Lai habit of an unmarked caption paragraph after the photo.
+
+    A line of names alone is the author's signature, never a caption.
+    """
+    if len(text) > MAX_CAPTION or text.endswith(":") or looks_like_names(text):
         return False
     return len(_SENTENCE_BREAK.findall(text)) == 0
+
+
+def _is_signature(element: lxml.html.HtmlElement) -> bool:
+    style = _style(element)
+    return "text-align:right" in style or (element.get("align") or "").lower() == "right"
 
 
 def _image_block(img: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -175,6 +188,31 @@ def _caption_row(img: lxml.html.HtmlElement, table: lxml.html.HtmlElement):
     return None
 
 
+def _marked_caption(img: lxml.html.HtmlElement, body: lxml.html.HtmlElement):
+    """A caption the markup marks: inside the image's wrapper, or a styled block right after its paragraph."""
+    node = _caption_in_container(img, body)
+    if node is not None:
+        return node
+    candidate = _next_block(_image_block(img, body))
+    if candidate is None or candidate.find(".//img") is not None or candidate.tag not in _BLOCKS:
+        return None
+    text = element_text(candidate)
+    if text and len(text) <= MAX_CAPTION and _looks_styled_caption(candidate) and not _is_signature(candidate):
+        # A name alone in the body's last line is the byline, even when set in italics.
+        if not (looks_like_names(text) and _is_last_text(candidate)):
+            return candidate
+    return None
+
+
+def _is_last_text(element: lxml.html.HtmlElement) -> bool:
+    node = element.getnext()
+    while node is not None:
+        if isinstance(node.tag, str) and element_text(node):
+            return False
+        node = node.getnext()
+    return True
+
+
 def extract_images(body: lxml.html.HtmlElement) -> list[dict[str, str | None]]:
     """Images of the article in page order with caption, alt and credit; caption nodes are removed from `body`.
 
@@ -182,19 +220,21 @@ def extract_images(body: lxml.html.HtmlElement) -> list[dict[str, str | None]]:
     """
     images: list[dict[str, str | None]] = []
     seen: set[str] = set()
-    for img in list(body.iter("img")):
-        if img.getparent() is None or is_decorative(img):
+    candidates = [img for img in body.iter("img") if not is_decorative(img)]
+    # Editors who mark some captions (figure, centred or italic line) mark them all: on such a page an unmarked
+    # paragraph after a photo is prose. Only pages with no marked caption get the bare-paragraph rule.
+    marked = {img: _marked_caption(img, body) for img in candidates}
+    allow_bare = not any(node is not None for node in marked.values())
+    for img in candidates:
+        if img.getparent() is None:
             continue
         src = img.get("src").strip()
-        caption_node = _caption_in_container(img, body)
-        if caption_node is None:
-            block = _image_block(img, body)
-            candidate = _next_block(block)
+        caption_node = marked[img] if marked[img] is not None and marked[img].getparent() is not None else None
+        if caption_node is None and allow_bare:
+            candidate = _next_block(_image_block(img, body))
             if candidate is not None and candidate.find(".//img") is None and candidate.tag in _BLOCKS:
                 text = element_text(candidate)
-                if text and len(text) <= MAX_CAPTION and (
-                    _looks_styled_caption(candidate) or _is_bare_caption(text)
-                ):
+                if text and not _is_signature(candidate) and _is_bare_caption(text):
                     caption_node = candidate
         raw = element_text(caption_node) if caption_node is not None else None
         caption, credit = split_credit(raw)

@@ -16,6 +16,7 @@ import lxml.html
 
 from crawler.dates import date_from_url
 from crawler.extract import generic
+from crawler.extract.authors import labelled_line
 from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.extract.selectors import first_text, select
 from crawler.extract.structured import (
@@ -40,6 +41,12 @@ _VIEW_COUNT = re.compile(
     r"(?:lượt\s+xem|lượt\s+đọc|số\s+lượt\s+xem|số\s+lần\s+xem|đã\s+xem|views?)\s*:?\s*(\d[\d.,]*)", re.I
 )
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|7z)(?:$|\?)", re.I)
+_LEAD = re.compile(
+    r"(^|[\s_-])(sapo|lead|brief|hometext|summary|excerpt|intro|chapeau|tom-?tat|des|description|news-des|"
+    r"article-des|detail-sapo)([\s_-]|$)",
+    re.IGNORECASE,
+)
+_READ_MORE = re.compile(r"^(xem thêm|xem tiếp|đọc tiếp|chi tiết|read more)\b", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|path-?way|navigation-?path", re.I)
 _SKIP_IN_TITLE = ("header", "nav", "footer", "aside")
 
@@ -109,6 +116,23 @@ class ArticlePage:
             return parent if parent is not None else body
         return self.doc
 
+    @cached_property
+    def article_blocks(self) -> list[lxml.html.HtmlElement]:
+        """The article's region and the few blocks right after it, where CMSs put the view counter and the
+        attachment box ('Tập tin đính kèm'); never the sidebar, which is a sibling further up."""
+        blocks = [self.region]
+        node = self.region
+        for _ in range(3):  # a wrapper with nothing after it: look after the wrapper instead
+            sibling = node.getnext()
+            while sibling is not None and len(blocks) < 4:
+                if isinstance(sibling.tag, str):
+                    blocks.append(sibling)
+                sibling = sibling.getnext()
+            node = node.getparent()
+            if len(blocks) > 1 or node is None or node.tag in ("body", "html"):
+                break
+        return blocks
+
     # -- fields ----------------------------------------------------------------------------------------------
     def canonical_url(self) -> str:
         """rel=canonical when it names another page of the same site that is not its home page."""
@@ -138,6 +162,19 @@ class ArticlePage:
     def summary_element(self) -> lxml.html.HtmlElement | None:
         for element in select(self.doc, self.rules.article_summary):
             if element_text(element):
+                return element
+        if self.rules.article_summary:
+            return None
+        # Generic: a block the template marks as the lead (sapo, hometext, news-des …) beside the title.
+        body = self.body_element
+        for element in self.region.iter("div", "p", "h2", "section", "span"):
+            words = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
+            if not _LEAD.search(words):
+                continue
+            if body is not None and (element is body or body in set(element.iterancestors())):
+                continue
+            text = element_text(element)
+            if 40 <= len(text) <= 1000 and element.find(".//a") is None:
                 return element
         return None
 
@@ -266,15 +303,42 @@ class ArticlePage:
             digits = re.sub(r"\D", "", text or "")
             if digits:
                 return int(digits)
-            return None
-        match = _VIEW_COUNT.search(element_text(self.region))
-        if match:
-            digits = re.sub(r"\D", "", match.group(1))
-            return int(digits) if digits else None
+        for scope in self.article_blocks:
+            match = _VIEW_COUNT.search(element_text(scope))
+            if match:
+                digits = re.sub(r"\D", "", match.group(1))
+                return int(digits) if digits else None
         return None
 
+    @cached_property
+    def trailing_labels(self) -> dict[str, str]:
+        """'Tác giả: …' and 'Nguồn tin: …' lines set just after the body (NukeViet and many others put them there)."""
+        found: dict[str, str] = {}
+        node = self.body_element
+        for _ in range(3):  # the body's following siblings, then its parent's
+            if node is None:
+                break
+            sibling = node.getnext()
+            for _ in range(3):
+                if sibling is None:
+                    break
+                if isinstance(sibling.tag, str):
+                    for line in paragraphs(sibling):
+                        if len(line) <= 160:
+                            labelled = labelled_line(line)
+                            if labelled:
+                                found.setdefault(*labelled)
+                sibling = sibling.getnext()
+            if found:
+                break
+            node = node.getparent()
+        return found
+
     def author_hint(self) -> str | None:
-        """An author the page states outside the body: the family's author element, JSON-LD, meta author."""
+        """An author the page states outside the body: a labelled line after it, the family's author element,
+        JSON-LD, meta author."""
+        if "author" in self.trailing_labels:
+            return self.trailing_labels["author"]
         if self.rules.article_author:
             found = first_text(self.doc, self.rules.article_author)
             if found:
@@ -285,16 +349,18 @@ class ArticlePage:
         return meta_content(self.doc, "author", "article:author", "dc.creator")
 
     def source_hint(self) -> str | None:
+        if "source" in self.trailing_labels:
+            return self.trailing_labels["source"]
         if self.rules.article_source:
             return first_text(self.doc, self.rules.article_source)
         return None
 
     def attachments(self) -> list[dict[str, str]]:
         """Documents the article links to (PDF, Word, Excel …) with their link text, in page order."""
-        scope = self.body_element if self.body_element is not None else self.region
         seen: set[str] = set()
         found: list[dict[str, str]] = []
-        for a in scope.iter("a"):
+        anchors = [a for block in self.article_blocks for a in block.iter("a")]
+        for a in anchors:
             href = (a.get("href") or "").strip()
             if not href or not _ATTACHMENT.search(urlsplit(href).path + "?"):
                 continue
@@ -307,8 +373,43 @@ class ArticlePage:
         return found
 
     # -- classification ---------------------------------------------------------------------------------------
-    def is_article(self) -> bool:
-        """True for a news article page; false for listings, contact, tag, search and document pages."""
+    def looks_like_listing(self) -> bool:
+        """Listing signals: a linked headline as the title, or several headline links inside the 'body'."""
+        title = self.title_element
+        if title is not None:
+            here = canonical_url(self.url)
+            for a in title.iter("a"):
+                href = (a.get("href") or "").strip()
+                if href and not href.startswith("#") and canonical_url(urljoin(self.url, href)) != here:
+                    return True
+        body = self.body_element
+        if body is None:
+            return False
+        here = canonical_url(self.url)
+        targets: set[str] = set()
+        for a in body.iter("a"):
+            text, href = element_text(a), (a.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")) or _ATTACHMENT.search(href + "?"):
+                continue
+            target = canonical_url(urljoin(self.url, href))
+            if target == here or text.startswith(("http://", "https://", "www.")):
+                continue
+            parent = a.getparent()
+            if parent is not None and parent.tag in ("h2", "h3", "h4") and element_text(parent) == text:
+                return True  # a linked headline: an item of a blog or category page
+            if _READ_MORE.match(text):
+                return True
+            if len(text) >= 20:
+                targets.add(target)
+        return len(targets) >= 2
+
+    def is_article(self, strict: bool = False) -> bool:
+        """True for a news article page; false for listings, contact, tag, search and document pages.
+
+        With a site profile the family's selectors and the listing that linked here vouch for the page; in
+        generic mode (`strict`) a page must also carry a date and show no listing signals: an undated
+        'Giới thiệu' page is not news, and a category blog is not an article.
+        """
         rules = self.rules
         if rules.article_url_re is not None and not rules.article_url_re.search(self.url):
             return False
@@ -316,12 +417,14 @@ class ArticlePage:
         if body is None or not self.title():
             return False
         text = " ".join(paragraphs(body))
+        dated = bool(self.date_candidates()) or declares_article(self.doc)
+        if strict and (not dated or self.looks_like_listing()):
+            return False
         if rules.article_body and select(self.doc, rules.article_body) and rules.article_title and select(
             self.doc, rules.article_title
         ):
             return bool(text) or body.find(".//img") is not None
         density = generic.link_density(body)
-        dated = bool(self.date_candidates()) or declares_article(self.doc)
         long_enough = len(text) >= 300 or (len(text) >= 120 and declares_article(self.doc))
         return long_enough and density < 0.35 and dated
 
