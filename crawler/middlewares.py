@@ -28,14 +28,15 @@ class TrapGuardMiddleware:
     """Drops requests a crawler should not make: other hosts (when the spider is bound to its hosts), never-news
     links, and paths whose query-string variants have run past a bound (endless calendars, filters)."""
 
-    def __init__(self, max_variants: int, stats) -> None:
+    def __init__(self, max_variants: int, stats, crawler=None) -> None:
+        self.crawler = crawler
         self.max_variants = max_variants
         self.stats = stats
         self.variants: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("EDUNEWS_MAX_QUERY_VARIANTS", 60), crawler.stats)
+        return cls(crawler.settings.getint("EDUNEWS_MAX_QUERY_VARIANTS", 60), crawler.stats, crawler)
 
     def _allowed(self, request: Request, spider) -> bool:
         if request.meta.get("edunews_trusted"):
@@ -57,14 +58,16 @@ class TrapGuardMiddleware:
                 seen.add(parts.query)
         return True
 
-    def process_spider_output(self, response, result, spider):
+    def process_spider_output(self, response, result, spider=None):
+        spider = spider or self.crawler.spider
         for entry in result:
             if isinstance(entry, Request) and not self._allowed(entry, spider):
                 logger.debug("not following %s", entry.url)
                 continue
             yield entry
 
-    async def process_spider_output_async(self, response, result, spider):
+    async def process_spider_output_async(self, response, result, spider=None):
+        spider = spider or self.crawler.spider
         async for entry in result:
             if isinstance(entry, Request) and not self._allowed(entry, spider):
                 logger.debug("not following %s", entry.url)

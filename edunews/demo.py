@@ -52,7 +52,9 @@ def sites_toml(bases: Mapping[str, str], root: Path = SITES_ROOT) -> str:
 
 def run_demo(db: str, port: int | None = None) -> int:
     names = site_names()
-    with serve_sites(names, port=port or DEMO_PORT) as servers, tempfile.TemporaryDirectory() as tmp:
+    # Port 0: any free ports (tests); otherwise a fixed one, so that reruns see the same URLs and stay idempotent.
+    port = None if port == 0 else (port or DEMO_PORT)
+    with serve_sites(names, port=port) as servers, tempfile.TemporaryDirectory() as tmp:
         sites_file = Path(tmp) / "demo-sites.toml"
         sites_file.write_text(sites_toml(dict(servers)), encoding="utf-8")
         click.echo(f"Serving {len(names)} demo sites on loopback:", err=True)

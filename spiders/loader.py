@@ -6,13 +6,18 @@ EDUNEWS_SITES, and `scrapy crawl NAME` crawls one, as in any Scrapy project.
 
 from __future__ import annotations
 
+import warnings
+
 from scrapy.settings import BaseSettings
 from zope.interface import implementer
 
-try:
-    from scrapy.interfaces import ISpiderLoader
-except ImportError:  # pragma: no cover
-    ISpiderLoader = None
+with warnings.catch_warnings():
+    # Older Scrapy verifies loaders against this interface; newer Scrapy deprecates the module.
+    warnings.simplefilter("ignore")
+    try:
+        from scrapy.interfaces import ISpiderLoader
+    except ImportError:  # pragma: no cover
+        ISpiderLoader = None
 
 from spiders.generic import GenericSpider
 from spiders.profiles import SiteProfile, load_sites
