@@ -16,7 +16,12 @@ from edunews.fixtures.server import SITES_ROOT, serve_sites, site_names
 
 DEMO_PORT = 8808
 # Loopback is fast and ours: no need for the politeness delays that real servers get.
-DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
+DEMO_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "LOG_LEVEL": "WARNING",  # the summary below is the demo's report; warnings still show
+}
 
 
 def _toml_value(value) -> str:
@@ -91,7 +96,12 @@ def print_summary(db: str) -> None:
         )
     click.echo("")
     click.echo(f"Archive: {db}")
-    click.echo(f"Browse it:  datasette {db}   (or: edunews search 'dao tao' --db {db})")
+    datasette = Path(sys.executable).parent / "datasette"
+    command = str(datasette) if datasette.exists() else "datasette"
+    if datasette.exists() and Path.cwd() in datasette.parents:
+        command = str(datasette.relative_to(Path.cwd()))
+    click.echo(f"Browse it:  {command} {db}")
+    click.echo(f"Search it:  edunews search 'dao tao' --db {db}")
 
 
 if __name__ == "__main__":  # pragma: no cover

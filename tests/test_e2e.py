@@ -202,3 +202,24 @@ def test_config_errors_exit_2(tmp_path):
     bad.write_text('[[site]]\nname = "Bad Name"\nbase_url = "ftp://x"\n', encoding="utf-8")
     run = edunews("crawl", "x", "--sites", str(bad), "--db", str(tmp_path / "x.sqlite"))
     assert run.returncode == 2 and "bad.toml" in run.stderr
+
+
+def test_datasette_opens_the_archive(crawled):
+    """The archive as analysts open it: Datasette's own app, its JSON API, the contract tables."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def check():
+        ds = Datasette([str(crawled["db"])])
+        name = crawled["db"].stem
+        tables = (await ds.client.get(f"/{name}.json")).json()["tables"]
+        names = {t["name"] for t in tables}
+        assert {"sites", "articles", "images", "attachments", "article_urls", "crawls"} <= names
+        rows = (await ds.client.get(f"/{name}/articles.json?_shape=array&_size=5&site=gialai-demo")).json()
+        assert len(rows) == 5 and all(r["site"] == "gialai-demo" for r in rows)
+        sql = "select count(*) as n from images where caption is not null"
+        counted = (await ds.client.get(f"/{name}.json", params={"sql": sql, "_shape": "array"})).json()
+        assert counted[0]["n"] > 50
+
+    asyncio.run(check())
