@@ -84,9 +84,10 @@ def crawl(targets, crawl_all, db, sites_files, max_pages, only_url, set_options,
 
 @cli.command()
 @sites_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
-def sites(sites_files, as_json) -> None:
-    """List the configured sites: name, family, base URL, title."""
+def sites(sites_files, db, as_json) -> None:
+    """List the configured sites: name, family, base URL, title, and articles archived (when the archive exists)."""
     from spiders.profiles import ProfileError, load_sites
 
     try:
@@ -94,13 +95,32 @@ def sites(sites_files, as_json) -> None:
     except ProfileError as exc:
         click.echo(f"edunews: {exc}", err=True)
         sys.exit(run.EXIT_CONFIG)
+    counts: dict[str, int] = {}
+    path = db or default_db()
+    if os.path.exists(path):
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            counts = dict(con.execute("select site, count(*) from articles group by site"))
+        except sqlite3.Error:
+            counts = {}
+        finally:
+            con.close()
     for profile in profiles.values():
+        archived = counts.get(profile.name, 0)
         if as_json:
-            row = profile.site_row() | {"start_urls": profile.absolute_start_urls(), "verified": profile.verified}
+            row = profile.site_row() | {
+                "start_urls": profile.absolute_start_urls(),
+                "verified": profile.verified,
+                "articles": archived,
+            }
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             mark = "" if profile.verified else "  (not verified live)"
-            click.echo(f"{profile.name:<16} {profile.family:<15} {profile.base_url:<32} {profile.title}{mark}")
+            click.echo(
+                f"{profile.name:<16} {profile.family:<15} {archived:>6}  {profile.base_url:<32} {profile.title}{mark}"
+            )
 
 
 @cli.command()

@@ -1,0 +1,71 @@
+"""Tolerant parsing, text by paragraphs, and the safety of stored HTML."""
+
+import pytest
+
+from crawler.html import element_text, paragraphs, parse_document, parse_fragment, sanitize, to_html
+
+
+@pytest.mark.parametrize(
+    "dangerous",
+    [
+        "<script>alert(1)</script>",
+        "<style>body{display:none}</style>",
+        '<iframe src="http://evil.example/"></iframe>',
+        '<a href="javascript:alert(1)">bấm</a>',
+        '<img src="x.jpg" onerror="alert(1)">',
+        '<p onclick="steal()">Đoạn văn</p>',
+        '<object data="x.swf"></object>',
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    ],
+)
+def test_sanitize_removes_active_content(dangerous):
+    clean = sanitize(f"<p>Sở GDĐT Gia Lai</p>{dangerous}")
+    for needle in ("<script", "<style", "<iframe", "javascript:", "onerror", "onclick", "<object", "data:text"):
+        assert needle not in clean.lower()
+    assert "Sở GDĐT Gia Lai" in clean
+
+
+def test_sanitize_keeps_article_markup():
+    html = (
+        '<p>Đoạn <strong>đậm</strong> <em>nghiêng</em></p><figure><img src="http://x.vn/a.jpg" alt="Ảnh">'
+        '<figcaption>Chú thích</figcaption></figure><table><tr><td colspan="2">Ô</td></tr></table>'
+        '<a href="http://x.vn/b">liên kết</a>'
+    )
+    clean = sanitize(html)
+    for kept in ("<strong>", "<em>", "<figure>", "<figcaption>", 'colspan="2"', 'src="http://x.vn/a.jpg"'):
+        assert kept in clean
+    assert 'rel="noopener noreferrer nofollow"' in clean
+
+
+def test_paragraphs_tables_lists_and_breaks():
+    body = parse_fragment(
+        "<p>Dòng một<br>dòng hai</p><div>Khối <span>nội tuyến</span></div>"
+        "<table><tr><th>STT</th><th>Đơn vị</th></tr><tr><td>1</td><td>THCS Lê Lợi</td></tr></table>"
+        "<ul><li>Mục một</li><li>Mục hai</li></ul>"
+    )
+    assert paragraphs(body) == [
+        "Dòng một\ndòng hai",
+        "Khối nội tuyến",
+        "STT | Đơn vị",
+        "1 | THCS Lê Lợi",
+        "Mục một",
+        "Mục hai",
+    ]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "",
+        "   ",
+        "<html><body><p>unclosed <b>bold",
+        "<<<>>>",
+        "\x00\x01",
+        "<?xml version='1.0' encoding='utf-8'?><p>x</p>",
+    ],
+)
+def test_parsing_never_raises(broken):
+    doc = parse_document(broken)
+    assert doc is not None
+    assert isinstance(element_text(doc), str)
+    assert isinstance(to_html(parse_fragment(broken)), str)
