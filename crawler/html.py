@@ -154,6 +154,21 @@ def paragraphs(element: lxml.html.HtmlElement) -> list[str]:
     return result
 
 
+def remove_keep_tail(element: lxml.html.HtmlElement) -> None:
+    """Remove an element from its tree but keep the text that follows it (lxml stores it on the element)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
 def absolutize(element: lxml.html.HtmlElement, base_url: str) -> None:
     """Make href and src attributes absolute against the page URL, in place."""
     for node in element.iter("a", "img"):

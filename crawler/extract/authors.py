@@ -11,7 +11,7 @@ import re
 
 import lxml.html
 
-from crawler.html import element_text
+from crawler.html import element_text, remove_keep_tail
 from crawler.text import clean_text, fold_diacritics
 
 _AUTHOR_LABEL = re.compile(
@@ -69,20 +69,6 @@ def _looks_signature(element: lxml.html.HtmlElement) -> bool:
     return any(element_text(c) == text for c in element.iter("strong", "b", "em", "i"))
 
 
-def _remove(element: lxml.html.HtmlElement) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail and tail.strip():
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
 def _outermost(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The outermost block that holds exactly this text ('<p><strong>Đình Vinh</strong></p>' -> the <p>)."""
     text = element_text(element)
@@ -136,7 +122,7 @@ def extract_author_source(
         match = _SOURCE_LABEL.match(text)
         if match and source is None:
             source = _cut_source(match.group(1))
-            _remove(element)
+            remove_keep_tail(element)
             continue
         match = _AUTHOR_LABEL.match(text)
         if match and author is None:
@@ -144,19 +130,19 @@ def extract_author_source(
             if looks_like_names(value) or len(value) <= 60 and not re.search(r"[.!?]\s", value):
                 author = clean_text(value.strip(" ."))
                 source = source or inline_source
-                _remove(element)
+                remove_keep_tail(element)
                 continue
         match = _THEO.match(text)
         if match and source is None and len(text) <= 90 and match.group(1)[:1].isupper():
             source = _cut_source(match.group(1))
-            _remove(element)
+            remove_keep_tail(element)
             continue
         if author is None:
             value, inline_source = _split_inline_source(text)
             if looks_like_names(value) and (_looks_signature(element) or scanned <= 2):
                 author = clean_text(value.strip(" ."))
                 source = source or inline_source
-                _remove(element)
+                remove_keep_tail(element)
                 continue
         # A line of prose: the signature block ends here.
         if len(text) > 80:

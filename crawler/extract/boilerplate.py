@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import lxml.html
 
 from crawler.extract.selectors import select
-from crawler.html import element_text
+from crawler.html import element_text, remove_keep_tail
 from crawler.text import fold_diacritics
 
 _DROP_TAGS = (
@@ -47,20 +47,6 @@ _FURNITURE = re.compile(
 )
 
 
-def _remove_keep_tail(element: lxml.html.HtmlElement) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail and tail.strip():
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
 def is_furniture(text: str) -> bool:
     """True for a short line that belongs to the page template ('Lượt xem: 125', 'In bài viết')."""
     if not text or len(text) > 60:
@@ -82,17 +68,17 @@ def _cut_from(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> No
         for sibling in list(node.itersiblings()):
             parent.remove(sibling)
         node = parent
-    _remove_keep_tail(element)
+    remove_keep_tail(element)
 
 
 def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> None:
     """Strip scripts, widgets, furniture lines and trailing navigation blocks from an article body, in place."""
     for element in list(body.iter(*_DROP_TAGS)):
-        _remove_keep_tail(element)
+        remove_keep_tail(element)
     for selector in selectors:
         for element in select(body, selector):
             if element is not body:
-                _remove_keep_tail(element)
+                remove_keep_tail(element)
     for element in list(body.iter()):
         if element is body or not isinstance(element.tag, str) or element.getparent() is None:
             continue
@@ -101,7 +87,7 @@ def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> No
             continue
         # A widget class on a block that holds the article's photos or prose is a theme's naming, not a widget.
         if element.find(".//img") is None or len(element_text(element)) < 200:
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
     for element in list(body.iter()):
         if element is body or not isinstance(element.tag, str) or element.getparent() is None:
             continue
@@ -115,7 +101,7 @@ def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> No
             continue
         text = element_text(element)
         if text and is_furniture(text) and element.find(".//img") is None:
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
     _drop_empty(body)
 
 
@@ -127,6 +113,6 @@ def _drop_empty(body: lxml.html.HtmlElement) -> None:
         if element.find(".//img") is not None or element.find(".//table") is not None:
             continue
         if not element_text(element) and element.find(".//br") is None:
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
         elif not element_text(element) and not (element.tail or "").strip():
-            _remove_keep_tail(element)
+            remove_keep_tail(element)

@@ -13,7 +13,7 @@ import re
 import lxml.html
 
 from crawler.extract.authors import looks_like_names
-from crawler.html import element_text
+from crawler.html import element_text, remove_keep_tail
 from crawler.text import clean_text
 
 _DECORATIVE = re.compile(
@@ -134,20 +134,6 @@ def _next_block(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return sibling
 
 
-def _remove(element: lxml.html.HtmlElement) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail and tail.strip():
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
 def _caption_in_container(img: lxml.html.HtmlElement, body: lxml.html.HtmlElement):
     """A caption element inside the image's own wrapper (figure, wp-caption div, VCCorp block, photo table)."""
     node = img.getparent()
@@ -244,8 +230,8 @@ def extract_images(body: lxml.html.HtmlElement) -> list[dict[str, str | None]]:
                 follow_text = element_text(following)
                 if follow_text and _CREDIT_ONLY.match(follow_text) and len(follow_text) <= 80:
                     _, credit = split_credit(follow_text)
-                    _remove(following)
-            _remove(caption_node)
+                    remove_keep_tail(following)
+            remove_keep_tail(caption_node)
         if src in seen:
             continue
         seen.add(src)

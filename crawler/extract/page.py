@@ -26,7 +26,7 @@ from crawler.extract.structured import (
     jsonld_objects,
     meta_content,
 )
-from crawler.html import absolutize, element_text, paragraphs, parse_document, to_html
+from crawler.html import absolutize, element_text, paragraphs, parse_document, remove_keep_tail, to_html
 from crawler.items import ArticleItem
 from crawler.text import clean_text
 from crawler.urls import canonical_url, identity
@@ -263,7 +263,7 @@ class ArticlePage:
             if element.getparent() is None:
                 continue
             if element.tag in ("h1", "h2", "div", "p", "span", "time") and element_text(element) in drop_texts:
-                _remove(element)
+                remove_keep_tail(element)
         leads = [copy.deepcopy(e) for e in select(self.doc, self.rules.lead_image)]
         wrapper = lxml.html.fragment_fromstring("<div></div>")
         for lead in leads:
@@ -447,21 +447,6 @@ def _real_image_src(img: lxml.html.HtmlElement) -> str | None:
                 best, best_width = bits[0], width
         return best
     return None
-
-
-def _remove(element: lxml.html.HtmlElement) -> None:
-    """Remove an element but keep its tail text in the tree."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail and tail.strip():
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
 
 
 def page_item(
