@@ -7,19 +7,17 @@ normalise -> clean -> dates -> images and captions -> author and source. Each Sc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from crawler.dates import DateCandidate, find_dateline, parse_datetime, pick_published, to_iso
 from crawler.extract.authors import extract_author_source
 from crawler.extract.boilerplate import clean_body
+from crawler.extract.generic import LEAD_CLASS
 from crawler.extract.images import extract_images
 from crawler.html import element_text, paragraphs, parse_fragment, sanitize, to_html
 from crawler.items import ArticleItem
 from crawler.text import clean_text, normalise, word_count
-
-_LEAD_CLASS = re.compile(r"sapo|lead|brief|hometext|summary|excerpt|intro|chapeau|tom-?tat|mo-?ta|des\b", re.I)
 
 
 def normalise_step(item: ArticleItem) -> ArticleItem:
@@ -45,7 +43,7 @@ def _take_lead(body) -> str | None:
         if child.find(".//img") is not None:
             return None
         bold = any(element_text(b) == text for b in child.iter("strong", "b"))
-        classed = bool(_LEAD_CLASS.search(f"{child.get('class', '')} {child.get('id', '')}"))
+        classed = bool(LEAD_CLASS.search(f"{child.get('class', '')} {child.get('id', '')}"))
         if (bold or classed) and 60 <= len(text) <= 800:
             child.getparent().remove(child)
             return text

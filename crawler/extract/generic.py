@@ -25,6 +25,12 @@ _NEGATIVE = re.compile(
     r"hot|most|xem-?nhieu|moi-?nhat|lastest|latest|top-?news|marquee|rating|vote|print|toolbar",
     re.IGNORECASE,
 )
+# Class, id or itemprop words of a template's lead paragraph (sapo): 'sapo', 'hometext', 'news-des' …
+LEAD_CLASS = re.compile(
+    r"(^|[\s_-])(sapo|lead|brief|hometext|summary|excerpt|intro|chapeau|tom-?tat|mo-?ta|des|description)"
+    r"([\s_-]|$)",
+    re.IGNORECASE,
+)
 _CANDIDATE_TAGS = ("div", "article", "section", "main", "td", "tbody", "table")
 _PARAGRAPH_TAGS = ("p", "pre", "blockquote", "li", "h2", "h3", "h4", "td")
 

@@ -41,11 +41,6 @@ _VIEW_COUNT = re.compile(
     r"(?:lượt\s+xem|lượt\s+đọc|số\s+lượt\s+xem|số\s+lần\s+xem|đã\s+xem|views?)\s*:?\s*(\d[\d.,]*)", re.I
 )
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|7z)(?:$|\?)", re.I)
-_LEAD = re.compile(
-    r"(^|[\s_-])(sapo|lead|brief|hometext|summary|excerpt|intro|chapeau|tom-?tat|des|description|news-des|"
-    r"article-des|detail-sapo)([\s_-]|$)",
-    re.IGNORECASE,
-)
 _READ_MORE = re.compile(r"^(xem thêm|xem tiếp|đọc tiếp|chi tiết|read more)\b", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|path-?way|navigation-?path", re.I)
 _SKIP_IN_TITLE = ("header", "nav", "footer", "aside")
@@ -169,7 +164,7 @@ class ArticlePage:
         body = self.body_element
         for element in self.region.iter("div", "p", "h2", "section", "span"):
             words = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
-            if not _LEAD.search(words):
+            if not generic.LEAD_CLASS.search(words):
                 continue
             if body is not None and (element is body or body in set(element.iterancestors())):
                 continue
