@@ -7,6 +7,10 @@ Serves the fixture sites on loopback, crawls them with `edunews crawl` into temp
 archives with each site's truth.json (edunews/fixtures/truth.py). Prints, per family: share of articles found,
 titles, dates, authors, sources, summaries exactly right, body token F1, caption recall and precision,
 articles with boilerplate leaks, junk rows and duplicates correctly marked.
+
+The sites of families no profile describes (truth family "generic") get their own rows, crawled in generic mode
+with family detection on (`detected` says which shipped family, if any, their home page was taken for), and a
+second table puts edunews beside trafilatura (`bare_extraction` with metadata) on the same article pages.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from edunews.demo import sites_toml  # noqa: E402
 from edunews.fixtures.server import serve_sites, site_names  # noqa: E402
-from edunews.fixtures.truth import Figures, compare  # noqa: E402
+from edunews.fixtures.truth import Figures, compare, load_truth  # noqa: E402
+from edunews.fixtures.versus import COLUMNS as VERSUS  # noqa: E402
+from edunews.fixtures.versus import Score, fetch, score_archive, score_trafilatura  # noqa: E402
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0", "--set", "LOG_LEVEL=WARNING"]
 COLUMNS = ("found", "title", "date", "author", "source", "summary", "body_f1", "caption_recall",
@@ -43,6 +49,25 @@ def table(rows: dict[str, Figures]) -> None:
             value = row[column]
             cells.append(f"{value:>9d}" if isinstance(value, int) else f"{value:>9.3f}")
         print(f"{name:<16}{row['articles']:>4} " + " ".join(cells))
+
+
+def versus_table(rows: dict[str, tuple[Score, Score]]) -> None:
+    print("\nedunews vs trafilatura (same article pages; date = the day)")
+    print(f"{'site':<22}{'n':>4} " + " ".join(f"{c[:9]:>9}" for c in VERSUS))
+    for name, scores in rows.items():
+        for who, score in zip(("edunews", "trafilatura"), scores, strict=True):
+            row = score.row()
+            print(f"{name + ' ' + who[:4]:<22}{row['pages']:>4} " + " ".join(f"{row[c]:>9.3f}" for c in VERSUS))
+
+
+def detected_family(base: str) -> str:
+    """The shipped family generic mode would take the site for, from its home page ('-' for none)."""
+    from crawler.extract.detect import detect_family
+    from crawler.html import parse_document
+    from spiders.profiles import families
+
+    found = detect_family(parse_document(fetch(base + "/")), families().values())
+    return found.name if found is not None else "-"
 
 
 def _merge(parts) -> Figures:
@@ -76,7 +101,19 @@ def main() -> None:
             bare_db = Path(tmp) / "bare.sqlite"
             crawl([*(bases[n] + "/" for n in names), "--set", "EDUNEWS_DETECT_FAMILY=False"], bare_db)
             rows["generic, no family"] = _merge(compare(str(bare_db), bases).values())
+        # Families no profile describes: generic mode only, family detection on, one row per site.
+        unseen = [n for n in names if load_truth(n)["family"] == "generic"]
+        versus: dict[str, tuple[Score, Score]] = {}
+        for name in unseen:
+            db = Path(tmp) / f"unseen-{name}.sqlite"
+            crawl([bases[name] + "/"], db)
+            label = f"{name} [{detected_family(bases[name])}]"
+            rows[label] = compare(str(db), {name: bases[name]})["generic"]
+            versus[name] = (score_archive(str(db), name, bases[name]), score_trafilatura(name, bases[name]))
     table(rows)
+    if unseen:
+        print("(unseen families: site [shipped family detected, '-' for none])")
+        versus_table(versus)
     if options.show:
         shown = 0
         for name, figures in rows.items():

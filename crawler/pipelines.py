@@ -95,6 +95,9 @@ class StorePipeline:
         self.db_path = db_path
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
+        self.since: str | None = None
+        self.until: str | None = None
+        self.alarm_share = 0.5
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -103,6 +106,9 @@ class StorePipeline:
             raise NotConfigured("EDUNEWS_DB is not set")
         pipeline = cls(path)
         pipeline.crawler = crawler
+        pipeline.since = crawler.settings.get("EDUNEWS_SINCE") or None
+        pipeline.until = crawler.settings.get("EDUNEWS_UNTIL") or None
+        pipeline.alarm_share = crawler.settings.getfloat("EDUNEWS_ALARM_SHARE", 0.5)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -115,8 +121,16 @@ class StorePipeline:
         self.crawl_id = self.archive.start_crawl(spider.name if spider else "unknown")
 
     def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
-        result = self.archive.store_article(item.record())
         stats = self.crawler.stats
+        # Counted before the date range check: a template change shows whichever dates were asked for.
+        stats.inc_value("edunews/articles_seen")
+        for name, value in (("title", item.title), ("date", item.published_at), ("body", item.body_text)):
+            if not value:
+                stats.inc_value(f"edunews/missing_{name}")
+        if not in_date_range(item.published_at, self.since, self.until):
+            stats.inc_value("edunews/articles_out_of_range")
+            raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
+        result = self.archive.store_article(item.record())
         stats.inc_value(f"edunews/articles_{result.status}")
         return item
 
@@ -128,8 +142,11 @@ class StorePipeline:
         errors = sum(
             v for k, v in stats.items() if k.startswith(("edunews/errors/", "spider_exceptions/"))
         )
+        alarm = site_alarm(stats, self.alarm_share)
         if reason == "finished" or str(reason).startswith("closespider_"):
             status = "ok" if errors == 0 else "finished_with_errors"
+            if alarm:
+                status = "alarm"
         elif reason == "shutdown":
             status = "interrupted"
         else:
@@ -145,6 +162,66 @@ class StorePipeline:
                 "errors": errors,
             },
         )
+        profile = getattr(spider, "profile", None)
+        self.archive.record_crawl_site(
+            self.crawl_id,
+            profile.name if profile is not None else spider.name,
+            {
+                "pages": stats.get("response_received_count", 0),
+                "new": stats.get("edunews/articles_new", 0),
+                "updated": stats.get("edunews/articles_updated", 0),
+                "duplicates": stats.get("edunews/articles_duplicate", 0),
+                "errors": errors,
+                "missing_title": missing_field(stats, "title"),
+                "missing_date": missing_field(stats, "date"),
+                "missing_body": missing_field(stats, "body"),
+                "alarm": alarm,
+            },
+        )
+        if alarm:
+            self.crawler.stats.set_value("edunews/alarm", alarm)
+            logger.error("%s: site alarm: %s", spider.name, alarm)
         self.crawler.stats.set_value("edunews/crawl_status", status)
         self.archive.close()
         self.archive = None
+
+
+def in_date_range(published_at: str | None, since: str | None, until: str | None) -> bool:
+    """Whether an article's date is within --since/--until (days, inclusive); undated articles are kept."""
+    if not published_at:
+        return True
+    day = published_at[:10]
+    return not ((since and day < since) or (until and day > until))
+
+
+def site_alarm(stats, share: float) -> str | None:
+    """Why a site's extraction looks broken, from its crawl stats; None when it looks healthy.
+
+    Listing pages without a single article link, article pages none of which gave an article, or more than
+    `share` of the articles missing a title, date or body: the signs of a template change.
+    """
+    get = stats.get
+    listing_pages = get("edunews/listing_pages", 0)
+    if listing_pages and not get("edunews/listing_links", 0):
+        return f"{listing_pages} listing pages but no article links"
+    rejected = failed_articles(stats)
+    seen = get("edunews/articles_seen", 0)
+    if listing_pages and rejected and not seen:
+        return f"{listing_pages} listing pages but no articles ({rejected} article pages gave none)"
+    pages = seen + rejected
+    if pages:
+        for name in ("title", "date", "body"):
+            missing = missing_field(stats, name)
+            if missing / pages > share:
+                return f"{missing} of {pages} articles without a {name}"
+    return None
+
+
+def failed_articles(stats) -> int:
+    """Pages fetched as articles that gave none: rejected by the page check or dropped as empty."""
+    return stats.get("edunews/rejected_articles", 0) + stats.get("edunews/empty_articles", 0)
+
+
+def missing_field(stats, name: str) -> int:
+    """Articles without a title, date or body, counting the article pages that gave no article at all."""
+    return stats.get(f"edunews/missing_{name}", 0) + failed_articles(stats)

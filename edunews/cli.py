@@ -37,9 +37,14 @@ def cli() -> None:
 @sites_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop each crawl after N responses.")
 @click.option("--url", "only_url", help="Refetch and re-archive this one article URL of the site.")
+@click.option("--refresh", is_flag=True, help="Refetch articles the archive already holds.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Keep only articles published on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Keep only articles published on or before this day.")
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug log lines.")
-def crawl(targets, crawl_all, db, sites_files, max_pages, only_url, set_options, verbose) -> None:
+def crawl(
+    targets, crawl_all, db, sites_files, max_pages, only_url, refresh, since, until, set_options, verbose
+) -> None:
     """Crawl sites by name, or any site by URL (generic mode), into the archive.
 
     \b
@@ -47,11 +52,15 @@ def crawl(targets, crawl_all, db, sites_files, max_pages, only_url, set_options,
       edunews crawl --all --db /srv/edunews/archive.sqlite
       edunews crawl https://thcs-example.edu.vn/
       edunews crawl moet --url 'https://moet.gov.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=8979'
+      edunews crawl gialai --since 2022-07-01 --until 2022-07-31
     """
+    from edunews.lock import ArchiveLocked
+
     try:
         overrides = run.parse_set_options(set_options)
         if verbose:
             overrides["LOG_LEVEL"] = "DEBUG"
+        overrides.update(run.incremental_settings(refresh, since, until))
         settings = run.project_settings(db or default_db(), sites_files, overrides, max_pages)
         targets = list(targets)
         if crawl_all:
@@ -70,6 +79,9 @@ def crawl(targets, crawl_all, db, sites_files, max_pages, only_url, set_options,
     except run.ConfigError as exc:
         click.echo(f"edunews: {exc}", err=True)
         sys.exit(run.EXIT_CONFIG)
+    except ArchiveLocked as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_LOCKED)
     except Exception as exc:  # a broken sites file or family surfaces here
         from spiders.profiles import ProfileError
 
@@ -195,6 +207,85 @@ def extract_command(source, page_url, site, family, sites_files) -> None:
     rules = choose_rules(html, family, profiles[site].rules if site else None)
     record = extract(html, page_url, rules, site)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@db_option
+@sites_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+def status(db, sites_files, as_json) -> None:
+    """Per site: the last run (time, status), articles archived, newest article, last run's errors, health."""
+    from dataclasses import asdict
+
+    from edunews.status import HEADER, site_statuses
+    from spiders.profiles import ProfileError, load_sites
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    try:
+        configured = list(load_sites(sites_files)) if sites_files else []
+    except ProfileError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    rows = site_statuses(path, configured)
+    if not as_json:
+        click.echo(HEADER)
+    for row in rows:
+        click.echo(json.dumps(asdict(row), ensure_ascii=False) if as_json else row.line())
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def probe(url, as_json) -> None:
+    """Fetch a site's home page, one listing and one article; report the matching family and the fields found."""
+    from edunews.probe import probe as run_probe
+    from edunews.probe import render
+    from spiders.profiles import families
+
+    report = run_probe(url, families())
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render(report))
+    if report.get("home") is None:
+        sys.exit(run.EXIT_CONFIG)
+
+
+@cli.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve_command(db, host, port) -> None:
+    """Browse the archive with Datasette: metadata, diacritic-aware search, canned queries."""
+    from edunews.serve import serve
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    serve(path, host=host, port=port)
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after this day.")
+@click.option("--site", help="Only this site's articles (site key).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+def export_command(db, fmt, since, site, output) -> None:
+    """Export articles as JSON lines or CSV, oldest first."""
+    from edunews.export import rows, write
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    records = rows(path, since=since.strftime("%Y-%m-%d") if since else None, site=site)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            write(out, fmt, records)
+    else:
+        write(sys.stdout, fmt, records)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import click
 
 from edunews import run
 from edunews.fixtures.server import SITES_ROOT, serve_sites, site_names
+from edunews.lock import ArchiveLocked
 
 DEMO_PORT = 8808
 # Loopback is fast and ours: no need for the politeness delays that real servers get.
@@ -66,7 +67,11 @@ def run_demo(db: str, port: int | None = None) -> int:
         for name in names:
             click.echo(f"  {name:<16} {servers[name]}", err=True)
         settings = run.project_settings(db, [str(sites_file)], DEMO_SETTINGS)
-        outcomes = run.run_crawls(settings, [(name, {}) for name in names])
+        try:
+            outcomes = run.run_crawls(settings, [(name, {}) for name in names])
+        except ArchiveLocked as exc:
+            click.echo(f"edunews: {exc}", err=True)
+            return run.EXIT_LOCKED
     for outcome in outcomes:
         click.echo(outcome.summary(), err=True)
     print_summary(db)

@@ -17,6 +17,7 @@ EXIT_ERRORS = 1  # finished, but some pages failed (HTTP errors, timeouts, extra
 EXIT_CONFIG = 2  # bad arguments, unknown site, unreadable sites file
 EXIT_LOCKED = 3  # another crawl holds the archive
 EXIT_INTERRUPTED = 4  # stopped by a signal before finishing
+EXIT_ALARM = 5  # a site's extraction looks broken (template change): see crawl_sites.alarm
 EXIT_FAILED = 6  # a crawl could not run at all (no page fetched, spider failed to start)
 
 
@@ -44,11 +45,16 @@ class CrawlOutcome:
         get = self.stats.get
         errors = self.errors
         detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(errors.items()))})" if errors else ""
+        skipped = get("edunews/known_skipped", 0)
+        out_of_range = get("edunews/articles_out_of_range", 0)
+        extra = f", {skipped} known skipped" if skipped else ""
+        extra += f", {out_of_range} outside the dates" if out_of_range else ""
+        alarm = f"; ALARM: {get('edunews/alarm')}" if get("edunews/alarm") else ""
         return (
             f"{self.spider}: {self.status}, {get('response_received_count', 0)} pages, "
             f"{get('edunews/articles_new', 0)} new, {get('edunews/articles_updated', 0)} updated, "
             f"{get('edunews/articles_unchanged', 0)} unchanged, "
-            f"{get('edunews/articles_duplicate', 0)} duplicates, {sum(errors.values())} errors{detail}"
+            f"{get('edunews/articles_duplicate', 0)} duplicates{extra}, {sum(errors.values())} errors{detail}{alarm}"
         )
 
 
@@ -79,6 +85,20 @@ def project_settings(
     return settings
 
 
+def incremental_settings(refresh: bool, since=None, until=None) -> dict[str, Any]:
+    """Settings of `--refresh`, `--since` and `--until` (dates or datetimes; compared by day)."""
+    found: dict[str, Any] = {}
+    if refresh:
+        found["EDUNEWS_REFRESH"] = True
+    if since and until and since > until:
+        raise ConfigError("--since is after --until")
+    if since:
+        found["EDUNEWS_SINCE"] = since.strftime("%Y-%m-%d")
+    if until:
+        found["EDUNEWS_UNTIL"] = until.strftime("%Y-%m-%d")
+    return found
+
+
 def parse_set_options(values: Iterable[str]) -> dict[str, str]:
     """`--set NAME=VALUE` pairs, as `scrapy crawl -s` takes them."""
     found: dict[str, str] = {}
@@ -92,6 +112,17 @@ def parse_set_options(values: Iterable[str]) -> dict[str, str]:
 
 def run_crawls(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list[CrawlOutcome]:
     """Run spiders (name, spider arguments) in one Scrapy process until all finish; their outcomes."""
+    from edunews.lock import archive_lock
+
+    db = settings.get("EDUNEWS_DB")
+    if not db:
+        return _run_crawls(settings, targets)
+    # Raises ArchiveLocked before anything starts when another run holds the archive.
+    with archive_lock(db):
+        return _run_crawls(settings, targets)
+
+
+def _run_crawls(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list[CrawlOutcome]:
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
@@ -124,6 +155,8 @@ def exit_status(outcomes: Sequence[CrawlOutcome]) -> int:
         return EXIT_INTERRUPTED
     if "failed" in statuses:
         return EXIT_FAILED
+    if "alarm" in statuses:
+        return EXIT_ALARM
     if "finished_with_errors" in statuses:
         return EXIT_ERRORS
     return EXIT_OK

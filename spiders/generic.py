@@ -67,12 +67,14 @@ class GenericSpider(SiteSpider):
         else:
             self.crawler.stats.inc_value("edunews/not_articles")
         for link in article_links(doc, response.url, self.rules):
-            yield self.request(link.url, self.parse_page, listing_date=link.date)
+            if not self.is_known(link.url):
+                yield self.request(link.url, self.parse_page, listing_date=link.date)
         following = next_page(doc, response.url, self.rules)
         if following:
             yield self.request(following, self.parse_page)
         for url in all_links(doc, response.url):
-            yield self.request(url, self.parse_page)
+            if not self.is_known(url):
+                yield self.request(url, self.parse_page)
 
     @property
     def name_for_items(self) -> str:
@@ -89,7 +91,7 @@ class GenericSpider(SiteSpider):
                 continue
             if sitemap.type == "sitemapindex":
                 yield self.request(loc, self.parse_sitemap)
-            else:
+            elif not self.is_known(loc):
                 yield self.request(loc, self.parse_page, listing_date=entry.get("lastmod"))
 
     def parse_feed(self, response: Response):
@@ -100,7 +102,7 @@ class GenericSpider(SiteSpider):
             date = item.xpath(
                 "./pubDate/text() | ./*[local-name()='published']/text() | ./*[local-name()='updated']/text()"
             ).get()
-            if link and link.strip():
+            if link and link.strip() and not self.is_known(urljoin(response.url, link.strip())):
                 yield self.request(
                     urljoin(response.url, link.strip()), self.parse_page, listing_date=date and date.strip()
                 )

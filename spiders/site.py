@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.dates import parse_datetime
 from crawler.extract.listing import article_links, next_page
 from crawler.extract.page import ArticlePage, page_item
 from crawler.html import parse_document
@@ -26,10 +27,18 @@ class SiteSpider(scrapy.Spider):
     name = "site"
     profile: SiteProfile
 
-    def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, url: str | None = None, refresh: bool | str = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.rules = self.profile.rules
         self.only_url = url
+        self.refresh = str(refresh).lower() in ("1", "true", "yes")
+        # Canonical URLs of this site's stored articles: not requested again unless refreshing.
+        self.known_urls: frozenset[str] = frozenset()
+        self._skipped: set[str] = set()
+        self.stop_after_known = 2
+        self.since: date | None = None
         starts = [self.profile.base_url, *self.profile.absolute_start_urls()]
         self.allowed_hosts = {site_key(u) for u in starts}
         self.max_listing_pages = int(
@@ -41,9 +50,37 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
         if not spider.max_listing_pages:
-            spider.max_listing_pages = crawler.settings.getint("EDUNEWS_MAX_LISTING_PAGES", 50)
+            spider.max_listing_pages = settings.getint("EDUNEWS_MAX_LISTING_PAGES", 50)
+        spider.refresh = spider.refresh or settings.getbool("EDUNEWS_REFRESH", False)
+        spider.stop_after_known = settings.getint("EDUNEWS_STOP_AFTER_KNOWN_PAGES", 2)
+        since = settings.get("EDUNEWS_SINCE")
+        spider.since = date.fromisoformat(since) if since else None
+        if not spider.refresh and settings.get("EDUNEWS_DB"):
+            spider.known_urls = _known_urls(settings.get("EDUNEWS_DB"), spider.profile.name)
         return spider
+
+    def is_known(self, url: str) -> bool:
+        """Whether url is a stored article of this site that an incremental run leaves alone (and count it)."""
+        url = canonical_url(url, self.rules.keep_params)
+        if self.refresh or url not in self.known_urls:
+            return False
+        # Counted once per article, however many pages link it.
+        if url not in self._skipped:
+            self._skipped.add(url)
+            self.crawler.stats.inc_value("edunews/known_skipped")
+        return True
+
+    def before_since(self, listing_date: str | None) -> bool:
+        """Whether a listing date is older than --since (undated or unreadable: no)."""
+        if self.since is None or not listing_date:
+            return False
+        found = parse_datetime(listing_date)
+        if found is None:
+            return False
+        day = found.date() if isinstance(found, datetime) else found
+        return day < self.since
 
     # -- requests ---------------------------------------------------------------------------------------------
     def request(self, url: str, callback, **meta: Any) -> scrapy.Request:
@@ -97,12 +134,28 @@ class SiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value("edunews/listing_pages")
         if not links:
             self.crawler.stats.inc_value("edunews/listing_pages_without_links")
+        self.crawler.stats.inc_value("edunews/listing_links", len(links))
+        fresh = 0
         for link in links:
+            if self.is_known(link.url):
+                continue
+            fresh += 1
+            if self.before_since(link.date):
+                self.crawler.stats.inc_value("edunews/before_since_skipped")
+                continue
             yield self.request(link.url, self.parse_article, listing_date=link.date)
         page = response.meta.get("listing_page", 1)
+        # Consecutive pages of this listing holding only stored articles: the rest of it is older news.
+        streak = response.meta.get("known_streak", 0) + 1 if links and not fresh else 0
+        if streak and streak >= self.stop_after_known > 0:
+            self.crawler.stats.inc_value("edunews/listings_stopped_known")
+            return
+        if links and all(self.before_since(link.date) for link in links):
+            self.crawler.stats.inc_value("edunews/listings_stopped_since")
+            return
         following = next_page(doc, response.url, self.rules)
         if following and page < self.max_listing_pages:
-            yield self.request(following, self.parse_listing, listing_page=page + 1)
+            yield self.request(following, self.parse_listing, listing_page=page + 1, known_streak=streak)
 
     def parse_article(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -111,7 +164,17 @@ class SiteSpider(scrapy.Spider):
         page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
         if not page.is_article():
             self.crawler.stats.inc_value("edunews/not_articles")
+            # Linked as an article yet none: what a changed article template looks like.
+            self.crawler.stats.inc_value("edunews/rejected_articles")
             self.logger.debug("not an article: %s", response.url)
             return
         urls = (*response.meta.get("redirect_urls", ()), response.request.url)
         yield page_item(page, self.name, utc_now(), urls, response.meta.get("listing_date"))
+
+
+def _known_urls(db_path: str, site: str) -> frozenset[str]:
+    """The archive's URLs of the site's articles, read once when the spider opens."""
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        return frozenset(archive.known_urls(site))

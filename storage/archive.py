@@ -18,6 +18,9 @@ from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate
 
 SITE_KEYS = ("name", "title", "province", "base_url", "cms")
 CRAWL_STATS = ("pages", "articles_new", "articles_updated", "duplicates", "errors")
+CRAWL_SITE_FIGURES = (
+    "pages", "new", "updated", "duplicates", "errors", "missing_title", "missing_date", "missing_body", "alarm",
+)
 # Article fields the caller provides (url, identity, images, attachments handled apart).
 ARTICLE_FIELDS = (
     "site", "title", "summary", "published_at", "published_raw", "published_source", "updated_at",
@@ -158,6 +161,23 @@ class Archive:
         updates: dict[str, Any] = {"finished_at": self._now(), "status": status}
         updates.update({key: int(stats[key]) for key in CRAWL_STATS if key in stats})
         self.db["crawls"].update(crawl_id, updates)
+
+    def record_crawl_site(self, crawl_id: int, site: str, figures: Mapping[str, Any]) -> None:
+        """A spider's per-site figures at close (keys: the crawl_sites columns after crawl_id and site)."""
+        row = {"crawl_id": crawl_id, "site": _text(site)}
+        row.update({key: figures.get(key) for key in CRAWL_SITE_FIGURES})
+        self.db["crawl_sites"].upsert(row, pk=("crawl_id", "site"))
+
+    def known_urls(self, site: str) -> set[str]:
+        """Every URL under which an article of the site was stored (what an incremental run skips)."""
+        return {
+            url
+            for (url,) in self.db.conn.execute(
+                "SELECT u.url FROM article_urls AS u JOIN articles AS a ON a.id = u.article_id "
+                "WHERE a.site = ? UNION SELECT url FROM articles WHERE site = ?",
+                (site, site),
+            )
+        }
 
     # Articles -------------------------------------------------------------------------------
 

@@ -136,7 +136,7 @@ DESCRIPTIONS: dict[str, dict] = {
             "spider": "Name of the spider that ran.",
             "started_at": "When the crawl started (UTC, ISO 8601).",
             "finished_at": "When the crawl ended (UTC, ISO 8601); empty while running.",
-            "status": "running, ok, finished_with_errors, interrupted or failed.",
+            "status": "running, ok, finished_with_errors, alarm, interrupted or failed.",
             "pages": "Responses received.",
             "articles_new": "Articles stored for the first time.",
             "articles_updated": "Known articles whose text, date, author or images changed.",
@@ -240,6 +240,104 @@ DESCRIPTIONS: dict[str, dict] = {
     },
 }
 
+# -- Operations: per-site figures of every crawl ---------------------------------------------------------
+# Kept apart from COLUMNS (its key is two columns) and created if missing on every open, so archives already
+# at SCHEMA_VERSION gain it without a version bump.
+OPS_TABLES: dict[str, str] = {
+    "crawl_sites": """
+        CREATE TABLE IF NOT EXISTS crawl_sites (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            site TEXT NOT NULL,
+            pages INTEGER, new INTEGER, updated INTEGER, duplicates INTEGER, errors INTEGER,
+            missing_title INTEGER, missing_date INTEGER, missing_body INTEGER,
+            alarm TEXT,
+            PRIMARY KEY (crawl_id, site)
+        )""",
+}
+DESCRIPTIONS["crawl_sites"] = {
+    "description": "Per-site figures of each crawl, written when the site's spider closes.",
+    "columns": {
+        "crawl_id": "The crawl (crawls.id).",
+        "site": "Site key (sites.name).",
+        "pages": "Responses received for the site.",
+        "new": "Articles stored for the first time.",
+        "updated": "Known articles whose content changed.",
+        "duplicates": "Articles stored that are exact copies of an earlier-published article.",
+        "errors": "Errors counted during the crawl.",
+        "missing_title": "Article pages that yielded no title.",
+        "missing_date": "Article pages that yielded no publication date.",
+        "missing_body": "Article pages that yielded no body text.",
+        "alarm": "Why extraction looks broken (template change?); empty when healthy.",
+    },
+}
+
+
+def create_ops_tables(db: sqlite_utils.Database) -> None:
+    for name, ddl in OPS_TABLES.items():
+        if not db[name].exists():
+            db.execute(ddl.strip())
+
+
+# -- Analyst views: plain SQL over the archive for Datasette and ad-hoc queries ---------------------------
+# Created if missing on every open (no version bump). year and month are text prefixes of published_at,
+# which is ISO 8601, so they sort and group right and SQLite's date functions read published_at as is.
+ANALYST_VIEWS: dict[str, str] = {
+    "articles_view": """
+        SELECT a.id AS id, a.site AS site, s.title AS site_title, a.title AS title, a.url AS url,
+               a.published_at AS published_at, substr(a.published_at, 1, 4) AS year,
+               substr(a.published_at, 1, 7) AS month, a.author AS author, a.category AS category,
+               a.summary AS summary, a.word_count AS word_count, a.view_count AS view_count,
+               a.duplicate_of AS duplicate_of
+        FROM articles AS a LEFT JOIN sites AS s ON s.name = a.site""",
+    "captions": """
+        SELECT i.id AS image_id, i.article_id AS article_id, a.site AS site, a.title AS article_title,
+               a.url AS article_url, a.published_at AS published_at, i.position AS position,
+               i.src AS src, i.caption AS caption, i.alt AS alt, i.credit AS credit
+        FROM images AS i JOIN articles AS a ON a.id = i.article_id
+        WHERE i.caption IS NOT NULL AND i.caption <> ''""",
+}
+DESCRIPTIONS["articles_view"] = {
+    "description": "Articles with the site's own name and year/month columns, for grouping and facets.",
+    "columns": {
+        "id": "Article row id (articles.id).",
+        "site": "Site key (sites.name).",
+        "site_title": "The site's own name (sites.title).",
+        "title": "Headline.",
+        "url": "Canonical URL of the article.",
+        "published_at": "Publication date, YYYY-MM-DD or full ISO 8601 with +07:00.",
+        "year": "Year of publication (YYYY); empty when the date is unknown.",
+        "month": "Month of publication (YYYY-MM); empty when the date is unknown.",
+        "author": "Author as printed in the article.",
+        "category": "Category or section of the site.",
+        "summary": "Lead paragraph (sapo).",
+        "word_count": "Words in the body text.",
+        "view_count": "View counter shown by the site, when it shows one.",
+        "duplicate_of": "The first-published copy when this article is an exact duplicate.",
+    },
+}
+DESCRIPTIONS["captions"] = {
+    "description": "Image captions joined to their articles (images without a caption left out).",
+    "columns": {
+        "image_id": "Image row id (images.id).",
+        "article_id": _ARTICLE,
+        "site": "Site key of the article.",
+        "article_title": "Headline of the article.",
+        "article_url": "Canonical URL of the article.",
+        "published_at": "Publication date of the article.",
+        "position": "Order of the image in the article.",
+        "src": "Absolute URL of the image.",
+        "caption": "The caption.",
+        "alt": "The image's alt text.",
+        "credit": "Photo credit ('Ảnh: …').",
+    },
+}
+
+
+def create_analyst_views(db: sqlite_utils.Database) -> None:
+    for name, select in ANALYST_VIEWS.items():
+        db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {select.strip()}")
+
+
 _FOLD_COLUMNS = {
     "id": "Row id of the folded article or image.",
     "article_id": _ARTICLE,
@@ -284,6 +382,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     Runs in one IMMEDIATE transaction, so two processes opening a new archive at once do not race.
     """
     if user_version(db) == SCHEMA_VERSION:
+        create_ops_tables(db)
+        create_analyst_views(db)
         return SCHEMA_VERSION
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
@@ -295,6 +395,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             )
         if found < SCHEMA_VERSION:
             _create_missing(db)
+            create_ops_tables(db)
+            create_analyst_views(db)
             for version in sorted(DATA_MIGRATIONS):
                 if found < version <= SCHEMA_VERSION:
                     DATA_MIGRATIONS[version](conn)

@@ -64,3 +64,19 @@ def test_listing_is_not_an_article(page_html):
 def test_empty_and_broken_pages_are_not_articles():
     for html in ("", "   ", "<html><body><p>Liên hệ: 0269.3824.123</p></body></html>", "<div><p>unclosed"):
         assert not ArticlePage(html, "http://127.0.0.9/x").is_article()
+
+
+def test_generic_lead_figure_above_body_is_an_article_image():
+    html = (
+        "<html><body><div class='news'><h1>Hội thi giáo viên dạy giỏi cấp huyện năm học 2019-2020</h1>"
+        "<span class='time'>Thứ sáu - 22/11/2019 08:30</span>"
+        "<figure class='lead'><img src='/uploads/hoi-thi-1.jpg'>"
+        "<figcaption>Cô giáo trong tiết dạy</figcaption></figure>"
+        "<div class='related'><figure><a href='/tin-khac.html'><img src='/uploads/khac.jpg'></a></figure></div>"
+        "<div class='bodytext'><p>" + "Từ ngày 18 đến 21/11/2019, Phòng GDĐT tổ chức Hội thi giáo viên dạy giỏi. " * 6
+        + "</p></div></div></body></html>"
+    )
+    page, item = _item(html, "http://127.0.0.9/tin/hoi-thi.html")
+    assert [(i["src"], i["caption"]) for i in item.images] == [
+        ("http://127.0.0.9/uploads/hoi-thi-1.jpg", "Cô giáo trong tiết dạy")
+    ]

@@ -106,6 +106,17 @@ def page_title_candidates(doc: lxml.html.HtmlElement) -> list[str]:
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
+_TITLE_SEPARATOR_END = re.compile(r"\s+[|\-–—:»]\s+$")
+
+
+def repeats_title(title: str, text: str) -> bool:
+    """True when `text` is the document title, or its part before or after a separator: 'A - Site' repeats 'A'."""
+    if title == text:
+        return True
+    if title.startswith(text) and _TITLE_SEPARATORS.match(title[len(text) :]):
+        return True
+    head = title[: len(title) - len(text)]
+    return title.endswith(text) and _TITLE_SEPARATOR_END.search(head) is not None
 
 
 def strip_site_name(title: str, site_names: tuple[str, ...] = ()) -> str:

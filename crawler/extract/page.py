@@ -91,6 +91,18 @@ class ArticlePage:
         for h1 in self.doc.iter("h1"):
             if element_text(h1) and not any(a.tag in _SKIP_IN_TITLE for a in _ancestors(h1)[1:]):
                 return h1
+        return self._heading_repeating_title()
+
+    def _heading_repeating_title(self) -> lxml.html.HtmlElement | None:
+        """No <h1> headline (portals keep h1 for the site's logo): an h2-h4 that repeats the document's
+        <title> or og:title, whole or as the part before or after a ' - ' separator, is the headline."""
+        stated = [clean_text(t).casefold() for t in generic.page_title_candidates(self.doc)]
+        for heading in self.doc.iter("h2", "h3", "h4"):
+            text = clean_text(element_text(heading)).casefold()
+            if len(text) < 15 or any(a.tag in _SKIP_IN_TITLE for a in _ancestors(heading)):
+                continue  # 'Tin tức' is a section heading, not a headline
+            if any(generic.repeats_title(title, text) for title in stated):
+                return heading
         return None
 
     @cached_property
@@ -243,6 +255,26 @@ class ArticlePage:
                 return time_el.get("datetime", "").strip()
         return None
 
+    def lead_figures(self) -> list[lxml.html.HtmlElement]:
+        """The lead photo some templates set above the body (NukeViet's figure.article): the family's selector, or
+        in generic mode a <figure> between the title and the body that links nowhere else."""
+        if self.rules.lead_image:
+            return select(self.doc, self.rules.lead_image)
+        body, title = self.body_element, self.title_element
+        if body is None or title is None:
+            return []
+        found = []
+        seen_title = False
+        for element in self.region.iter():
+            if element is title:
+                seen_title = True
+            elif element is body:
+                break
+            elif seen_title and element.tag == "figure" and element.find(".//img") is not None:
+                if not any((a.get("href") or "").strip() for a in element.iter("a")):
+                    found.append(element)
+        return found
+
     def body_html(self) -> str:
         """The article body as found (lead image first), links absolute; cleaning happens in the pipelines."""
         body = self.body_element
@@ -259,7 +291,7 @@ class ArticlePage:
                 continue
             if element.tag in ("h1", "h2", "div", "p", "span", "time") and element_text(element) in drop_texts:
                 remove_keep_tail(element)
-        leads = [copy.deepcopy(e) for e in select(self.doc, self.rules.lead_image)]
+        leads = [copy.deepcopy(e) for e in self.lead_figures()]
         wrapper = lxml.html.fragment_fromstring("<div></div>")
         for lead in leads:
             wrapper.append(lead)
