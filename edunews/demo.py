@@ -101,12 +101,12 @@ def print_summary(db: str) -> None:
         )
     click.echo("")
     click.echo(f"Archive: {db}")
-    datasette = Path(sys.executable).parent / "datasette"
-    command = str(datasette) if datasette.exists() else "datasette"
-    if datasette.exists() and Path.cwd() in datasette.parents:
-        command = str(datasette.relative_to(Path.cwd()))
-    click.echo(f"Browse it:  {command} {db}")
-    click.echo(f"Search it:  edunews search 'dao tao' --db {db}")
+    edunews = Path(sys.executable).parent / "edunews"
+    command = str(edunews) if edunews.exists() else "edunews"
+    if edunews.exists() and Path.cwd() in edunews.parents:
+        command = str(edunews.relative_to(Path.cwd()))
+    click.echo(f"Browse it:  {command} serve --db {db}   (Datasette with search, facets and canned queries)")
+    click.echo(f"Search it:  {command} search 'dao tao' --db {db}")
 
 
 if __name__ == "__main__":  # pragma: no cover
