@@ -197,6 +197,10 @@ def test_metadata_describes_every_table_and_column():
     assert set(tables) == set(DESCRIPTIONS)
     for name, info in DESCRIPTIONS.items():
         assert set(tables[name]["columns"]) == set(info["columns"])
+        # English and Vietnamese, for every table and every column.
+        assert " — " in tables[name]["description"], name
+        for column, text in tables[name]["columns"].items():
+            assert " — " in text, (name, column)
     assert "year" in tables["articles_view"]["facets"]
     assert {"site", "category", "author"} <= set(tables["articles"]["facets"])
 
