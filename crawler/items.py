@@ -44,6 +44,8 @@ class ArticleItem:
     author_hint: str | None = None
     source_hint: str | None = None
     date_disagreements: int = 0
+    # The fetched page (url, status, headers, body, family, urls, listing_date, encoding) for the pages table.
+    raw_page: dict[str, Any] | None = None
 
     def record(self) -> dict[str, Any]:
         """The mapping `storage.Archive.store_article` takes."""

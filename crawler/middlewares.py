@@ -1,14 +1,17 @@
-"""Spider middleware that keeps discovery out of traps and on the site's own host."""
+"""Middlewares that keep the crawl out of traps and on the site's own hosts, and mend misdeclared charsets."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections import defaultdict
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from w3lib.url import safe_url_string
 
 from crawler.urls import site_key
 
@@ -95,3 +98,77 @@ class Utf8DeclaredLatin1Middleware:
         except UnicodeDecodeError:
             return response
         return response.replace(encoding="utf-8")
+
+
+class OffsiteRedirect(IgnoreRequest):
+    """A redirect that leaves the site's hosts, refused."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already visited on the way."""
+
+
+def _private_host(host: str) -> bool:
+    """Whether host names this machine or a private, link-local or reserved network (IP literals and localhost)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return (
+        address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+        or address.is_unspecified or address.is_multicast
+    )
+
+
+class OffsiteRedirectMiddleware:
+    """Downloader middleware: a request reached through a redirect (HTTP 3xx or meta refresh) that leaves the
+    spider's hosts is refused before anything is sent, robots.txt included (so it sits before RobotsTxt).
+
+    EDUNEWS_ALLOW_OFFSITE_REDIRECTS lets a site that moved domain be followed, but never into a private, loopback
+    or link-local address: a public page must not steer the crawler into the network it runs in.
+    """
+
+    def __init__(self, allow_offsite: bool, stats, crawler=None) -> None:
+        self.allow_offsite = allow_offsite
+        self.stats = stats
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("EDUNEWS_ALLOW_OFFSITE_REDIRECTS", False), crawler.stats, crawler)
+
+    def process_request(self, request, spider=None):
+        sources = request.meta.get("redirect_urls")
+        spider = spider or (self.crawler.spider if self.crawler else None)
+        hosts = getattr(spider, "allowed_hosts", None)
+        if not sources or not hosts:
+            return None
+        target = site_key(request.url)
+        if target in hosts or target == site_key(sources[0]):
+            return None
+        hostname = urlsplit(request.url).hostname or ""
+        if self.allow_offsite and not _private_host(hostname):
+            return None
+        self.stats.inc_value("edunews/dropped/offsite_redirect")
+        logger.warning("not following the redirect from %s to %s (another host)", sources[-1], request.url)
+        raise OffsiteRedirect(f"offsite: {sources[-1]} leads to {request.url}")
+
+
+class RedirectLoopMiddleware:
+    """Downloader middleware (before Redirect): a 3xx back to a URL already on its chain is a loop, recorded as a
+    failed request; otherwise the duplicate filter would drop the looping request without a word."""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        if request.meta.get("dont_redirect"):
+            return response
+        target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
+        visited = {*request.meta.get("redirect_urls", ()), request.url}
+        if target in visited:
+            raise RedirectLoop(f"redirect loop: {request.url} leads back to {target}")
+        return response

@@ -98,6 +98,7 @@ class StorePipeline:
         self.since: str | None = None
         self.until: str | None = None
         self.alarm_share = 0.5
+        self.store_pages = True
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -109,6 +110,7 @@ class StorePipeline:
         pipeline.since = crawler.settings.get("EDUNEWS_SINCE") or None
         pipeline.until = crawler.settings.get("EDUNEWS_UNTIL") or None
         pipeline.alarm_share = crawler.settings.getfloat("EDUNEWS_ALARM_SHARE", 0.5)
+        pipeline.store_pages = crawler.settings.getbool("EDUNEWS_STORE_PAGES", True)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -132,6 +134,10 @@ class StorePipeline:
             raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
         result = self.archive.store_article(item.record())
         stats.inc_value(f"edunews/articles_{result.status}")
+        if self.store_pages and item.raw_page:
+            self.archive.store_page(
+                {**item.raw_page, "fetched_at": item.fetched_at, "site": item.site}
+            )
         return item
 
     def spider_closed(self, spider, reason: str) -> None:

@@ -26,6 +26,8 @@ EDUNEWS_GENERIC_MAX_PAGES = 2000
 # Paths with more query-string variants than this are not followed further (calendar and filter traps).
 EDUNEWS_MAX_QUERY_VARIANTS = 60
 EDUNEWS_PROGRESS = True
+# Keep every stored article's raw page (compressed) for `edunews reparse` and `edunews export-warc`.
+EDUNEWS_STORE_PAGES = True
 
 USER_AGENT = (
     "edunews/0.1 (+https://github.com/edunews/edunews; archiving public education news; "
@@ -52,7 +54,14 @@ TELNETCONSOLE_ENABLED = False
 # An unattended crawler opens no control ports.
 REMOTE_CONTROL_ENABLED = False
 
+# Redirects to other hosts are refused unless this is set (a site that moved domain); never into private networks.
+EDUNEWS_ALLOW_OFFSITE_REDIRECTS = False
+
 DOWNLOADER_MIDDLEWARES = {
+    # Before RobotsTxt (100): a refused redirect sends nothing, not even a robots.txt request.
+    "crawler.middlewares.OffsiteRedirectMiddleware": 50,
+    # Sees 3xx responses before Redirect (600) does.
+    "crawler.middlewares.RedirectLoopMiddleware": 650,
     "crawler.middlewares.Utf8DeclaredLatin1Middleware": 950,
 }
 SPIDER_MIDDLEWARES = {

@@ -288,6 +288,38 @@ def export_command(db, fmt, since, site, output) -> None:
         write(sys.stdout, fmt, records)
 
 
+@cli.command("reparse")
+@db_option
+@sites_option
+@click.option("--site", help="Only this site's pages (site key).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only pages fetched on or after this day.")
+def reparse_command(db, sites_files, site, since) -> None:
+    """Re-run extraction over the archive's stored pages, without the network (after an extraction fix)."""
+    from edunews.reparse import reparse
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    result = reparse(path, site=site, since=since.strftime("%Y-%m-%d") if since else None, sites_files=sites_files)
+    figures = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
+    click.echo(f"reparsed {result.pages} pages: {figures or 'nothing stored'}; {result.skipped} skipped")
+
+
+@cli.command("export-warc")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@db_option
+def export_warc_command(output, db) -> None:
+    """Write the archive's stored pages as a WARC file (gzip records)."""
+    from edunews.warc import export_warc
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    click.echo(f"{export_warc(path, output)} pages written to {output}")
+
+
 def main() -> None:
     cli(prog_name="edunews")
 

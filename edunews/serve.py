@@ -35,6 +35,8 @@ VI_TABLES: dict[str, str] = {
     "articles_view": "Bài viết kèm tên trang web và cột năm/tháng để nhóm và lọc.",
     "captions": "Chú thích ảnh kèm bài viết của chúng.",
     "crawl_sites": "Số liệu theo từng trang web của mỗi lần thu thập.",
+    "revisions": "Phiên bản cũ của bài viết có tiêu đề hoặc nội dung thay đổi khi thu thập lại.",
+    "pages": "Trang HTML gốc (nén) của mỗi bài viết đã lưu, để trích xuất lại và xuất WARC.",
     "articles_fts": "Chỉ mục tìm kiếm toàn văn (có dấu và không dấu), cập nhật tự động bằng trigger.",
     "articles_fts_fold_1": "Bước trung gian khi bỏ dấu nội dung bài viết cho chỉ mục tìm kiếm.",
     "articles_fts_fold": "Nội dung bài viết đã bỏ dấu, dùng cho chỉ mục tìm kiếm.",
@@ -111,6 +113,13 @@ VI_COLUMNS: dict[str, str] = {
     "summary_f": "tóm tắt bỏ dấu",
     "body_text_f": "nội dung bỏ dấu",
     "caption_f": "chú thích bỏ dấu",
+    # The pages table (raw article pages).
+    "headers": "tiêu đề HTTP",
+    "body": "nội dung trang (nén zlib)",
+    "family": "họ giao diện (CMS) dùng để trích xuất",
+    "urls": "các địa chỉ đã dẫn tới trang",
+    "listing_date": "ngày ghi ở trang danh sách",
+    "encoding": "bảng mã ký tự",
 }
 
 FACETS: dict[str, list[str]] = {

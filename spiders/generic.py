@@ -19,7 +19,7 @@ from crawler.extract.page import ArticlePage, page_item
 from crawler.html import parse_document
 from crawler.urls import site_key
 from spiders.profiles import SiteProfile, families
-from spiders.site import SiteSpider, utc_now
+from spiders.site import SiteSpider, raw_page, utc_now
 
 
 class GenericSpider(SiteSpider):
@@ -63,7 +63,9 @@ class GenericSpider(SiteSpider):
         page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
         if page.is_article(strict=True):
             urls = (*response.meta.get("redirect_urls", ()), response.request.url)
-            yield page_item(page, self.name_for_items, utc_now(), urls, response.meta.get("listing_date"))
+            item = page_item(page, self.name_for_items, utc_now(), urls, response.meta.get("listing_date"))
+            item.raw_page = raw_page(response, self.rules.name, urls)
+            yield item
         else:
             self.crawler.stats.inc_value("edunews/not_articles")
         for link in article_links(doc, response.url, self.rules):

@@ -13,6 +13,7 @@ from crawler.dates import parse_datetime
 from crawler.extract.listing import article_links, next_page
 from crawler.extract.page import ArticlePage, page_item
 from crawler.html import parse_document
+from crawler.middlewares import OffsiteRedirect
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile
 
@@ -110,7 +111,14 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value(f"edunews/errors/http_{status}")
             self.logger.warning("HTTP %s on %s", status, request.url)
             return
+        if failure.check(OffsiteRedirect):
+            return  # a refusal, counted by the middleware, not a failure of the site
         message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message or "download max size" in message:
+            # Over the size limit on the wire or once decompressed (a gzip bomb): one kind, whatever raised it.
+            stats.inc_value("edunews/errors/too_large")
+            self.logger.warning("too large, not stored: %s", request.url)
+            return
         if "robots.txt" in message:
             stats.inc_value("edunews/robots_forbidden")
             return
@@ -169,7 +177,28 @@ class SiteSpider(scrapy.Spider):
             self.logger.debug("not an article: %s", response.url)
             return
         urls = (*response.meta.get("redirect_urls", ()), response.request.url)
-        yield page_item(page, self.name, utc_now(), urls, response.meta.get("listing_date"))
+        item = page_item(page, self.name, utc_now(), urls, response.meta.get("listing_date"))
+        item.raw_page = raw_page(response, self.rules.name, urls)
+        yield item
+
+
+def raw_page(response: Response, family: str, urls: tuple[str, ...]) -> dict[str, Any]:
+    """What the archive keeps of a fetched article page, so it can be re-extracted without the network."""
+    headers = {
+        key.decode("latin-1"): [value.decode("latin-1") for value in values]
+        for key, values in response.headers.items()
+    }
+    return {
+        "url": response.url,
+        "status": response.status,
+        "headers": headers,
+        "body": response.body,
+        "family": family,
+        "urls": list(urls),
+        "listing_date": response.meta.get("listing_date"),
+        # The encoding the crawl settled on (the charset repair may have overruled the header).
+        "encoding": getattr(response, "encoding", None),
+    }
 
 
 def _known_urls(db_path: str, site: str) -> frozenset[str]:

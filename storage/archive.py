@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +30,8 @@ ARTICLE_FIELDS = (
 )
 # A change in one of these (or in the images or attachments) makes a stored article 'updated'.
 CHANGE_FIELDS = ("title", "summary", "body_text", "published_at", "author")
+# A change in one of these keeps the old version in revisions.
+REVISED_FIELDS = ("title", "body_text")
 IMAGE_KEYS = ("src", "caption", "alt", "credit")
 # Article columns the search index reads (besides the image captions).
 INDEXED_TEXT = ("title", "summary", "body_text")
@@ -303,6 +307,13 @@ class Archive:
         if row["identity"] is None and incoming.identity is not None:
             updates["identity"] = incoming.identity
         merged = {**row, **known}
+        if any(k in known and known[k] != row[k] for k in REVISED_FIELDS):
+            # The old version is kept before the row is overwritten.
+            conn.execute(
+                "INSERT INTO revisions (article_id, fetched_at, title, body_text, content_hash) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (article_id, row["fetched_at"], row["title"], row["body_text"], row["content_hash"]),
+            )
         if changed:
             digest = content_hash(merged["body_text"], merged["title"])
             # Only differing columns are written: unchanged text leaves the search index alone.
@@ -350,6 +361,50 @@ class Archive:
             {"article_id": article_id, **dict(zip(ATTACHMENT_KEYS, item, strict=True))}
             for item in attachments
         )
+
+    # Raw pages -------------------------------------------------------------------------------
+
+    def store_page(self, page: Mapping[str, Any]) -> None:
+        """Keep a fetched page (keys: url, fetched_at, status, headers, body, site, family, urls,
+        listing_date, encoding), replacing the earlier fetch of the same URL. body is bytes or text; it is
+        stored zlib-compressed, headers and urls as JSON."""
+        body = page.get("body") or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        row = {
+            "url": page["url"],
+            "fetched_at": page.get("fetched_at"),
+            "status": page.get("status"),
+            "headers": json.dumps(page.get("headers") or {}, ensure_ascii=False),
+            "body": zlib.compress(body, 6),
+            "site": _text(page.get("site")),
+            "family": page.get("family"),
+            "urls": json.dumps(list(page.get("urls") or ()), ensure_ascii=False),
+            "listing_date": page.get("listing_date"),
+            "encoding": page.get("encoding"),
+        }
+        with self.db.conn:
+            self.db["pages"].upsert(row, pk="url")
+
+    def pages(self, site: str | None = None, since: str | None = None) -> Iterable[dict[str, Any]]:
+        """Stored pages oldest fetch first, body decompressed, headers and urls decoded; site and
+        since (fetched on or after that day) narrow them."""
+        where, params = [], []
+        if site:
+            where.append("site = ?")
+            params.append(site)
+        if since:
+            where.append("fetched_at >= ?")
+            params.append(since)
+        sql = "SELECT * FROM pages" + (" WHERE " + " AND ".join(where) if where else "")
+        cursor = self.db.conn.execute(sql + " ORDER BY fetched_at, rowid", params)
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            row["body"] = zlib.decompress(row["body"]) if row["body"] is not None else b""
+            row["headers"] = json.loads(row["headers"] or "{}")
+            row["urls"] = json.loads(row["urls"] or "[]")
+            yield row
 
     # Reading and checking --------------------------------------------------------------------
 

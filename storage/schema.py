@@ -272,10 +272,62 @@ DESCRIPTIONS["crawl_sites"] = {
 }
 
 
+# -- History: revisions of changed articles and the raw pages they were extracted from ---------------------
+# Created if missing on every open, like the operations tables, so no version bump is needed.
+OPS_TABLES["revisions"] = """
+        CREATE TABLE IF NOT EXISTS revisions (
+            id INTEGER PRIMARY KEY,
+            -- An article's history goes with it: deleting an article must not need a step more.
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            fetched_at TEXT, title TEXT, body_text TEXT, content_hash TEXT
+        )"""
+OPS_TABLES["pages"] = """
+        CREATE TABLE IF NOT EXISTS pages (
+            url TEXT PRIMARY KEY,
+            fetched_at TEXT, status INTEGER, headers TEXT, body BLOB, site TEXT, family TEXT,
+            urls TEXT, listing_date TEXT, encoding TEXT
+        )"""
+OPS_INDEXES: list[str] = [
+    "CREATE INDEX IF NOT EXISTS idx_revisions_article_id ON revisions(article_id)",
+    "CREATE INDEX IF NOT EXISTS idx_pages_site ON pages(site)",
+]
+DESCRIPTIONS["revisions"] = {
+    "description": "Earlier versions of articles whose title or text changed on a recrawl.",
+    "columns": {
+        "id": "Revision number.",
+        "article_id": _ARTICLE,
+        "fetched_at": "When this earlier version was fetched (UTC, ISO 8601).",
+        "title": "Headline of the earlier version.",
+        "body_text": "Text of the earlier version.",
+        "content_hash": "content_hash of the earlier version.",
+    },
+}
+DESCRIPTIONS["pages"] = {
+    "description": "The last fetched HTML of every stored article page, zlib-compressed, for re-extraction "
+    "and WARC export.",
+    "columns": {
+        "url": "The URL the page was fetched from.",
+        "fetched_at": "When it was fetched (UTC, ISO 8601).",
+        "status": "HTTP status code.",
+        "headers": "Response headers as a JSON object (name -> list of values).",
+        "body": "Response body, zlib-compressed.",
+        "site": "Site key (sites.name).",
+        "family": "CMS family whose rules extracted the page.",
+        "urls": "JSON list of the URLs the page was reached under (redirects, request URL).",
+        "listing_date": "The date the listing page gave the article, if any.",
+        "encoding": "The character encoding the crawl decoded the body with.",
+    },
+}
+
+
 def create_ops_tables(db: sqlite_utils.Database) -> None:
     for name, ddl in OPS_TABLES.items():
         if not db[name].exists():
             db.execute(ddl.strip())
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for ddl in OPS_INDEXES:
+        if ddl.split()[5] not in present:
+            db.execute(ddl)
 
 
 # -- Analyst views: plain SQL over the archive for Datasette and ad-hoc queries ---------------------------
