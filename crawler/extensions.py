@@ -8,6 +8,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.crawlstats import error_count
+
 
 class ProgressLine:
     """Rewrites one stderr line every second: pages, articles new/updated/duplicate, errors.
@@ -32,10 +34,7 @@ class ProgressLine:
 
     def line(self) -> str:
         get = self.stats.get_value
-        errors = sum(
-            v for k, v in self.stats.get_stats().items()
-            if k.startswith(("edunews/errors/", "spider_exceptions/"))
-        )
+        errors = error_count(self.stats.get_stats())
         return (
             f"{self.name}: {get('response_received_count', 0)} pages, "
             f"{get('edunews/articles_new', 0)} new, {get('edunews/articles_updated', 0)} updated, "

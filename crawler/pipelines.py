@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import steps
+from crawler.crawlstats import error_count
 from crawler.items import ArticleItem
 from storage import Archive
 
@@ -135,9 +136,7 @@ class StorePipeline:
         result = self.archive.store_article(item.record())
         stats.inc_value(f"edunews/articles_{result.status}")
         if self.store_pages and item.raw_page:
-            self.archive.store_page(
-                {**item.raw_page, "fetched_at": item.fetched_at, "site": item.site}
-            )
+            self.archive.store_page({**item.raw_page, "fetched_at": item.fetched_at, "site": item.site})
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
@@ -145,9 +144,7 @@ class StorePipeline:
         if self.archive is None:
             return
         stats = self.crawler.stats.get_stats()
-        errors = sum(
-            v for k, v in stats.items() if k.startswith(("edunews/errors/", "spider_exceptions/"))
-        )
+        errors = error_count(stats)
         alarm = site_alarm(stats, self.alarm_share)
         if reason == "finished" or str(reason).startswith("closespider_"):
             status = "ok" if errors == 0 else "finished_with_errors"
@@ -157,14 +154,18 @@ class StorePipeline:
             status = "interrupted"
         else:
             status = "failed"
+        pages = stats.get("response_received_count", 0)
+        new = stats.get("edunews/articles_new", 0)
+        updated = stats.get("edunews/articles_updated", 0)
+        duplicates = stats.get("edunews/articles_duplicate", 0)
         self.archive.finish_crawl(
             self.crawl_id,
             status,
             {
-                "pages": stats.get("response_received_count", 0),
-                "articles_new": stats.get("edunews/articles_new", 0),
-                "articles_updated": stats.get("edunews/articles_updated", 0),
-                "duplicates": stats.get("edunews/articles_duplicate", 0),
+                "pages": pages,
+                "articles_new": new,
+                "articles_updated": updated,
+                "duplicates": duplicates,
                 "errors": errors,
             },
         )
@@ -173,10 +174,10 @@ class StorePipeline:
             self.crawl_id,
             profile.name if profile is not None else spider.name,
             {
-                "pages": stats.get("response_received_count", 0),
-                "new": stats.get("edunews/articles_new", 0),
-                "updated": stats.get("edunews/articles_updated", 0),
-                "duplicates": stats.get("edunews/articles_duplicate", 0),
+                "pages": pages,
+                "new": new,
+                "updated": updated,
+                "duplicates": duplicates,
                 "errors": errors,
                 "missing_title": missing_field(stats, "title"),
                 "missing_date": missing_field(stats, "date"),

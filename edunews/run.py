@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.crawlstats import errors_by_kind
+
 # Exit statuses of `edunews crawl` (documented in the README).
 EXIT_OK = 0
 EXIT_ERRORS = 1  # finished, but some pages failed (HTTP errors, timeouts, extraction exceptions)
@@ -33,13 +35,7 @@ class CrawlOutcome:
 
     @property
     def errors(self) -> dict[str, int]:
-        found = {
-            k.removeprefix("edunews/errors/"): v
-            for k, v in self.stats.items()
-            if k.startswith("edunews/errors/")
-        }
-        found.update({k: v for k, v in self.stats.items() if k.startswith("spider_exceptions/")})
-        return found
+        return errors_by_kind(self.stats)
 
     def summary(self) -> str:
         get = self.stats.get

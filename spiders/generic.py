@@ -63,7 +63,7 @@ class GenericSpider(SiteSpider):
         page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
         if page.is_article(strict=True):
             urls = (*response.meta.get("redirect_urls", ()), response.request.url)
-            item = page_item(page, self.name_for_items, utc_now(), urls, response.meta.get("listing_date"))
+            item = page_item(page, self.profile.name, utc_now(), urls, response.meta.get("listing_date"))
             item.raw_page = raw_page(response, self.rules.name, urls)
             yield item
         else:
@@ -77,10 +77,6 @@ class GenericSpider(SiteSpider):
         for url in all_links(doc, response.url):
             if not self.is_known(url):
                 yield self.request(url, self.parse_page)
-
-    @property
-    def name_for_items(self) -> str:
-        return self.profile.name
 
     def parse_sitemap(self, response: Response):
         try:

@@ -144,11 +144,12 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("edunews/listing_pages_without_links")
         self.crawler.stats.inc_value("edunews/listing_links", len(links))
         fresh = 0
-        for link in links:
+        old = [self.before_since(link.date) for link in links]
+        for link, too_old in zip(links, old, strict=True):
             if self.is_known(link.url):
                 continue
             fresh += 1
-            if self.before_since(link.date):
+            if too_old:
                 self.crawler.stats.inc_value("edunews/before_since_skipped")
                 continue
             yield self.request(link.url, self.parse_article, listing_date=link.date)
@@ -158,7 +159,7 @@ class SiteSpider(scrapy.Spider):
         if streak and streak >= self.stop_after_known > 0:
             self.crawler.stats.inc_value("edunews/listings_stopped_known")
             return
-        if links and all(self.before_since(link.date) for link in links):
+        if links and all(old):
             self.crawler.stats.inc_value("edunews/listings_stopped_since")
             return
         following = next_page(doc, response.url, self.rules)
