@@ -1,17 +1,26 @@
 """The fast path of the date reader: a text that is one whole date, as date elements show it.
 
 'Thứ Hai, 18/07/2022 08:30', 'Ngày đăng: 18/07/2022', '08:30 - 18/07/2022', '( Ngày 18-07-2022 )',
-'Ngày 18 tháng 7 năm 2022', '2022-07-18T01:30:00Z': one anchored match and no context checks,
-because nothing else is in the text. It answers exactly what the scanner (:mod:`crawler.dates_scan`)
-would, only sooner; a text it does not wholly match, or cannot accept, goes to the scanner.
+'Ngày 18 tháng 7 năm 2022', 'Tháng Bảy 18, 2022', '2022-07-18T01:30:00Z', '3 ngày trước', 'hôm qua':
+one anchored match and no context checks, because nothing else is in the text. It answers exactly
+what the scanner (:mod:`crawler.dates_scan`) would, only sooner; a text it does not wholly match, or
+cannot accept, goes to the scanner (tests compare the two on every shared case and on fuzz).
+
+A call costs a few microseconds, so the order of work is chosen by cost: string tests on the last
+and first characters pick the one or two patterns worth trying (a sentence ends with a letter or a
+full stop and costs nothing here); the commonest lines meet a pattern with few branches before the
+full one; numbers are read through a table instead of int(), and datetimes are built positionally.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from crawler.dates_words import FLAGS, MAX_YEAR, MIN_YEAR, TZ, WEEKDAY, clock, zone
+from crawler.dates_context import names_number, words_before
+from crawler.dates_resolve import counted_back
+from crawler.dates_scan import UNITS, WORD_DAYS
+from crawler.dates_words import FLAGS, MAX_YEAR, MIN_YEAR, MONTH_VI, TZ, WEEKDAY, clock, month_number, zone
 
 _LABEL = r"""(?:(?:ngày\s+đăng(?:\s+bài)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản|cập\s+nhật(?:\s+lúc)?
               |đăng\s+(?:lúc|ngày)|tin\s+đăng|xuất\s+bản|thời\s+gian|ngày)\s*[:|-]?\s*)"""
@@ -19,90 +28,253 @@ _LABEL = r"""(?:(?:ngày\s+đăng(?:\s+bài)?|ngày\s+cập\s+nhật|ngày\s+xu�
 # numbers ('08:30,18/07/2022') is left to the scanner, which judges such glue.
 _SEP = r"(?:\s+(?:[,|-]\s*)?|\s*[,-]\s+|\s*\|\s*)"
 # Only the plain clock forms: anything else ('20g30', '8 giờ 30') is the scanner's.
-_HEAD = re.compile(
-    r"""\s*"""
-    + _LABEL
-    + r"""?(?:\(\s*)?
-    (?:(?:lúc\s*:?\s*)?(?P<ah>[0-9]{1,2})(?::(?P<am>[0-9]{2})(?![0-9])|h(?P<ahm>[0-9]{2})?(?!\w))"""
-    + _SEP
-    + r""")?
-    (?:"""
-    + WEEKDAY
-    + _SEP
-    + r""")?
-    (?:ngày\s+)?
-    (?: (?P<d>[0-9]{1,2})\s?(?P<sep>[/.-])\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y>[0-9]{4})
-      | (?P<ld>[0-9]{1,2})\s+tháng\s+(?P<lm>[0-9]{1,2})\s+năm\s+(?P<ly>[0-9]{4}) )(?![0-9])
-    (?:"""
-    + _SEP
-    + r"""(?:lúc\s*:?\s*)?(?P<bh>[0-9]{1,2})
+_TIME_FIRST = r"(?P<ah>[0-9]{1,2})(?::(?P<am>[0-9]{2})(?![0-9])|h(?P<ahm>[0-9]{2})?(?!\w))"
+_DATE = r"""(?: (?P<d>[0-9]{1,2})\s?(?P<sep>[/.-])\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y>[0-9]{4}|[0-9]{2})
+      | (?P<ld>[0-9]{1,2})\s+tháng\s+(?P<lm>(?:1[0-2]|0?[1-9])(?!\w)|""" + MONTH_VI + r""")
+        \s*(?:,|năm|/)\s*(?P<ly>[0-9]{4}) )(?![0-9])"""
+_TIME_AFTER = r"""(?:lúc\s*:?\s*)?(?P<bh>[0-9]{1,2})
        (?::(?P<bm>[0-9]{2})(?::(?P<bs>[0-9]{2}))?(?![0-9])|h(?P<bhm>[0-9]{2})?(?!\w))
-       (?:\s*(?P<ap>sa|ch|am|pm)(?!\w))?)?""",
-    FLAGS,
-)
+       (?:\s*(?P<ap>sa|ch|am|pm)(?!\w))?"""
+_AFTER_LABEL = (
+    r"(?:(?:lúc\s*:?\s*)?" + _TIME_FIRST + _SEP + r")?(?:" + WEEKDAY + _SEP + r")?(?:ngày\s+)?"
+    + _DATE + r"(?:" + _SEP + _TIME_AFTER + r")?"
+)  # fmt: skip
+_WORD_LED = re.compile(r"\s*" + _LABEL + r"?(?:\(\s*)?" + _AFTER_LABEL, FLAGS)
+# A text led by a digit has no label, '(' or 'lúc' before its first number: a smaller pattern.
+_DIGIT_LED = re.compile(_AFTER_LABEL.replace(r"(?:lúc\s*:?\s*)?", "", 1), FLAGS)
 _ISO = re.compile(
     r"""\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})
     (?:[T\s](?P<h>[0-9]{2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?
        (?P<tz>z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?\s*""",
     FLAGS,
 )
+# The commonest lines, 'Thứ Hai, 18/07/2022 08:30', 'Cập nhật lúc: 08:30 18/07/2022', 'Ngày 18 tháng 7
+# năm 2022': the shapes above with fewer branches to try (no '(', 'lúc' alone, '14h' or month name), in
+# the same order, so what this matches the big patterns read alike.
+_COMMON = re.compile(
+    r"\s*" + _LABEL + r"?(?:([0-9]{1,2}):([0-9]{2})(?![0-9])" + _SEP + r")?(?:" + WEEKDAY + _SEP + r")?(?:ngày\s+)?"
+    r"(?:([0-9]{1,2})([/.-])([0-9]{1,2})\4([0-9]{4}|[0-9]{2})|([0-9]{1,2})\s+tháng\s+(1[0-2]|0?[1-9])\s+năm\s+([0-9]{4}))"
+    r"(?![0-9])(?:" + _SEP + r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?![0-9])(?:\s*(sa|ch|am|pm)(?!\w))?)?\s*",
+    FLAGS,
+)
+_YEAR_MARKS = ("/", ".", "-")
+_GMT7 = timedelta(hours=7)
+_MERIDIEMS = frozenset(("sa", "ch", "am", "pm"))
+# 'Tháng Bảy 18, 2022', 'Tháng 7 18 2022': the month first. The scanner looks for the month at
+# most 30 characters before the day, so the spaces here are bounded.
+_MONTH_FIRST = re.compile(
+    r"""\s*(?P<t>tháng)\s{1,3}(?P<m>mười\s{1,3}một|mười\s{1,3}hai|mười|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín
+                               |1[0-2]|0?[1-9])
+    \s{1,3}(?P<d>[0-9]{1,2})(?![0-9])\s?,?\s?(?P<y>[0-9]{4})\s*""",
+    FLAGS,
+)
 # What may close a whole date: nothing, ')', or Vietnam's own zone, which changes nothing.
 _TAIL = re.compile(r"\s*(?:\(\s*gmt\s*\+\s*0?7(?::?00)?\s*\))?\s*\)?\s*", re.IGNORECASE)
+# 'hôm qua', 'sáng nay', '3 ngày trước', '2 hours ago' and nothing else: a listing's relative dates,
+# read as the scanner reads them (which takes at most three digits: '2022 ngày trước' is no date).
+_RELATIVE = re.compile(
+    r"""\s*(?:(?P<word>(?:hôm\s+(?:nay|qua|kia)|ngày\s+mai|(?:sáng|trưa|chiều|tối|đêm|khuya)\s+(?:nay|qua|mai)
+                     |today|yesterday))
+    | (?P<n>[0-9]{1,3})\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm
+                               |second|minute|hour|day|week|month|year)(?:s(?=\s+ago))?
+      \s+(?:trước|ago) )\s*""",
+    FLAGS,
+)
+# The last two letters of those forms ('trước', 'ago', 'qua', 'nay', 'kia', 'mai', 'today'): a cheap
+# test before the pattern.
+_RELATIVE_ENDS = frozenset("ớc go ua ay ia ai".split())
+# How a whole date line not led by a digit may start: the first two letters of a label, 'lúc', a
+# weekday, 'ngày' or 'tháng'; or '(' or a digit after spaces.
+_WORD_STARTS = frozenset("ng cậ đă ti xu th lú ch cn t2 t3 t4 t5 t6 t7".split())
+_OTHER_STARTS = frozenset("(0123456789")
+# How a whole date line may end, spaces aside: the year, the minutes, '14h', 'SA', 'CH', 'AM', 'PM', or ')'.
+_LAST = frozenset("0123456789)aAhHmM")
 NOT_WHOLE = object()  # the text is not one whole date of these shapes: ask the scanner
 WHOLE_LENGTH = 64  # longer texts are sentences, not date lines
+
+# The numbers a whole date holds, read without int(): '7', '07', '59' and the years we accept.
+_NUMBER = {str(i): i for i in range(100)}
+_NUMBER.update({f"{i:02d}": i for i in range(10)})
+_YEARS = {str(y): y for y in range(MIN_YEAR, MAX_YEAR + 1)}
 
 
 def _iso(text: str) -> date | datetime | None | object:
     m = _ISO.fullmatch(text)
     if m is None:
         return NOT_WHOLE
-    year, month, day, hour, minute, second, offset = m.groups()
-    year_n = int(year)
-    if not MIN_YEAR <= year_n <= MAX_YEAR:
+    year_s, month, day, hour, minute, second, offset = m.groups()
+    year = _YEARS.get(year_s)
+    if year is None:
         return NOT_WHOLE
     try:
-        value = date(year_n, int(month), int(day))
+        value = date(year, _NUMBER[month], _NUMBER[day])
     except ValueError:
-        return NOT_WHOLE
+        return None  # '2022-02-31': the scanner finds no other date in these digits either
     if hour is None:
         return value
-    parts = clock(int(hour), int(minute), int(second or 0), None)
+    parts = clock(_NUMBER[hour], _NUMBER[minute], _NUMBER[second or "0"], None)
     if parts is None:
         return NOT_WHOLE
     if offset is None:
-        return datetime(value.year, value.month, value.day, *parts, tzinfo=TZ)
+        return datetime(year, value.month, value.day, *parts, 0, TZ)
     tz = zone(offset)
     if tz is None:
         return NOT_WHOLE
-    return datetime(value.year, value.month, value.day, *parts, tzinfo=tz).astimezone(TZ)
+    return datetime(year, value.month, value.day, *parts, 0, tz).astimezone(TZ)
 
 
-def whole_date(text: str) -> date | datetime | None | object:
-    """The date the whole text states, or NOT_WHOLE when the scanner must read it."""
-    if len(text) > WHOLE_LENGTH:
+def _common_line(text: str) -> date | datetime | None | object:
+    """The date of a line of the commonest shapes ('Thứ Hai, 18/07/2022 08:30'), or NOT_WHOLE."""
+    m = _COMMON.fullmatch(text)
+    if m is None:
         return NOT_WHOLE
-    if text[:4].isdigit():
-        return _iso(text)
-    m = _HEAD.match(text)
-    if m is None or (m.end() < len(text) and not _TAIL.fullmatch(text, m.end())):
-        return NOT_WHOLE
-    ah, am, ahm, d, _, mo, y, ld, lm, ly, bh, bm, bs, bhm, ap = m.groups()
-    if d is not None:
-        day, month, year = int(d), int(mo), int(y)
+    before_h, before_m, day, sep, month, year, long_day, long_month, long_year, hour, minute, second, ap = m.groups()
+    if day is None:
+        day, month, year_n = long_day, long_month, _YEARS.get(long_year)
+    elif len(year) == 4:
+        year_n = _YEARS.get(year)
+    elif _short_year_is_date(text, m.start(3), m.end(6), day, sep, month):
+        year_n = _NUMBER[year] + (2000 if _NUMBER[year] < 70 else 1900)
     else:
-        day, month, year = int(ld), int(lm), int(ly)
-    if not MIN_YEAR <= year <= MAX_YEAR:
+        return NOT_WHOLE
+    if year_n is None:
         return NOT_WHOLE
     try:
-        value = date(year, month, day)
+        if hour is None:  # a time after the date wins over one before it, as in the scanner
+            if before_h is None:
+                return date(year_n, _NUMBER[month], _NUMBER[day])
+            hour, minute = before_h, before_m
+        hour_n, minute_n, second_n = _NUMBER[hour], _NUMBER[minute], _NUMBER[second or "0"]
+        if ap is not None:
+            parts = clock(hour_n, minute_n, second_n, ap)
+            if parts is None:
+                return NOT_WHOLE
+            hour_n, minute_n, second_n = parts
+        if hour_n > 23 or minute_n > 59 or second_n > 59:
+            return NOT_WHOLE
+        return datetime(year_n, _NUMBER[month], _NUMBER[day], hour_n, minute_n, second_n, 0, TZ)
     except ValueError:
+        return None
+
+
+def whole(text: str, ref: object) -> date | datetime | None | object:
+    """What a clean text that is one whole date (or one relative date) says, or NOT_WHOLE.
+
+    None when the text is wholly one date line whose day, month and year make no date ('31/02/2022'):
+    its other numbers are glued to the date's, so the scanner would find nothing either.
+    """
+    if len(text) > WHOLE_LENGTH or not text:
+        return NOT_WHOLE
+    if text[-1].isspace():
+        text = text.rstrip()  # every shape here may end with spaces
+        if not text:
+            return NOT_WHOLE
+    # The last character and the head of the text choose the patterns worth trying. First the
+    # commonest lines, which end with '/2022', '-2022', '.2022', 'năm 2022', 'hh:mm' or 'SA', 'CH' …
+    if text[:4].isdigit():
+        return _iso(text)  # no other shape starts with four digits
+    last = text[-1]
+    if last.isdigit():
+        common = text[-5:-4] in _YEAR_MARKS or text[-3:-2] == ":" or text[-8:-5] == "năm"
+    else:
+        tail = text[-2:].lower()
+        if tail in _RELATIVE_ENDS:
+            value = _relative(text, ref)
+            if value is not NOT_WHOLE:
+                return value
+        common = tail in _MERIDIEMS
+    if common:
+        value = _common_line(text)
+        if value is not NOT_WHOLE:
+            return value
+    if last not in _LAST:
+        return NOT_WHOLE  # 'Ngày 18-7, Sở GD&ĐT thông báo.': a sentence, not a date line
+    if text[0].isdigit():
+        m = _DIGIT_LED.match(text)
+    else:
+        head = (text.lstrip() if text[0].isspace() else text)[:5].lower()
+        if head == "tháng":
+            return _month_first(text)  # no other shape starts so
+        if head[:1] not in _OTHER_STARTS and head[:2] not in _WORD_STARTS:
+            return NOT_WHOLE  # 'Lớp 10/3', 'Sáng 18/7': no whole date starts so
+        m = _WORD_LED.match(text)
+    if m is None:
+        return NOT_WHOLE
+    if m.end() == len(text):
+        return _general(text, m)
+    if not _TAIL.fullmatch(text, m.end()):
+        return NOT_WHOLE
+    value = _general(text, m)
+    if isinstance(value, datetime) and value.utcoffset() != _GMT7:
+        return NOT_WHOLE  # '(GMT+7)' is Vietnam time only since 1975: the scanner converts it
+    return value
+
+
+def _general(text: str, m: re.Match[str]) -> date | datetime | None | object:
+    """The value of a match of _WORD_LED or _DIGIT_LED that spans the text."""
+    ah, am, ahm, d, sep, mo, y, ld, lm, ly, bh, bm, bs, bhm, ap = m.groups()
+    if d is None:
+        day, month, year = _NUMBER[ld], _NUMBER.get(lm) or month_number(lm), _YEARS.get(ly)
+    elif len(y) == 4:
+        day, month, year = _NUMBER[d], _NUMBER[mo], _YEARS.get(y)
+    elif _short_year_is_date(text, m.start("d"), m.end("y"), d, sep, mo):
+        day, month, year = _NUMBER[d], _NUMBER[mo], _NUMBER[y] + (2000 if _NUMBER[y] < 70 else 1900)
+    else:
+        return NOT_WHOLE
+    if year is None or month is None:
         return NOT_WHOLE
     if bh is not None:  # a time after the date wins over one before it, as in the scanner
-        parts = clock(int(bh), int(bm or bhm or 0), int(bs or 0), ap)
+        hour, minute, second = _NUMBER[bh], _NUMBER[bm or bhm or "0"], _NUMBER[bs or "0"]
+        if ap is not None:
+            parts = clock(hour, minute, second, ap)
+            if parts is None:
+                return NOT_WHOLE
+            hour, minute, second = parts
     elif ah is not None:
-        parts = clock(int(ah), int(am or ahm or 0), 0, None)
+        hour, minute, second = _NUMBER[ah], _NUMBER[am or ahm or "0"], 0
     else:
-        return value
-    if parts is None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    if hour > 23 or minute > 59 or second > 59:
+        return NOT_WHOLE  # as clock() judges it
+    try:
+        return datetime(year, month, day, hour, minute, second, 0, TZ)
+    except ValueError:
+        return None
+
+
+def _short_year_is_date(text: str, start: int, end: int, day: str, sep: str, month: str) -> bool:
+    """The scanner's tests of the two-digit year of text[start:end]: '18/7/22' and '05.09.23' are
+    dates, '2.1.10' is not."""
+    if len(text[start:end].split()) > 1:
+        return False  # '1 - 2 - 15' is a list
+    if sep != "/" and (len(day) < 2 or len(month) < 2):
+        return False
+    return not names_number(words_before(text, start))  # 'Ngày đăng bài: 18/7/22'
+
+
+def _month_first(text: str) -> date | None | object:
+    m = _MONTH_FIRST.fullmatch(text)
+    if m is None or m.start("d") - m.start("t") > 30:
         return NOT_WHOLE
-    return datetime(year, month, day, *parts, tzinfo=TZ)
+    month, year = _NUMBER.get(m.group("m")) or month_number(m.group("m")), _YEARS.get(m.group("y"))
+    if month is None or year is None:
+        return NOT_WHOLE
+    try:
+        return date(year, month, _NUMBER[m.group("d")])
+    except ValueError:
+        return NOT_WHOLE
+
+
+def _relative(text: str, ref: object) -> date | datetime | None | object:
+    """What a text that is one relative date says against ref, or NOT_WHOLE for the scanner."""
+    m = _RELATIVE.fullmatch(text)
+    if m is None:
+        return NOT_WHOLE
+    word = m.group("word")
+    if word is not None:
+        return counted_back("d", WORD_DAYS[word.lower().split()[-1]], ref)
+    unit, size = UNITS[m.group("unit").lower()]
+    return counted_back(unit, int(m.group("n")) * size, ref)

@@ -61,19 +61,32 @@ def _months_back(day: date, months: int) -> date:
     raise ValueError(f"no month {month + 1} in year {year}")
 
 
-def _relative(found: Found, ref_day: date, ref_moment: datetime | None) -> date | datetime:
-    if found.rel_unit == "s":
+def _back(unit: str, amount: int, ref_day: date, ref_moment: datetime | None) -> date | datetime:
+    """ref less `amount` of `unit` ('s', 'd', 'm' or 'y'): a datetime only for seconds and a timed ref."""
+    if unit == "s":
         # Without a clock time in ref, 'N giờ trước' can only be placed on ref's day.
         if ref_moment is None:
             return ref_day
-        return (ref_moment - timedelta(seconds=found.rel_amount)).astimezone(TZ)
-    if found.rel_unit == "d":
-        day = ref_day - timedelta(days=found.rel_amount)
-    elif found.rel_unit == "m":
-        day = _months_back(ref_day, found.rel_amount)
-    else:
-        day = _months_back(ref_day, 12 * found.rel_amount)
-    if found.hour is None:
+        return (ref_moment - timedelta(seconds=amount)).astimezone(TZ)
+    if unit == "d":
+        return ref_day - timedelta(days=amount)
+    return _months_back(ref_day, amount if unit == "m" else 12 * amount)
+
+
+def counted_back(unit: str, amount: int, ref: object) -> date | datetime | None:
+    """'3 ngày trước' ('d', 3) against ref, with no clock time of its own; None without a ref."""
+    ref_day, ref_moment = reference(ref)
+    if ref_day is None:
+        return None
+    try:
+        return _back(unit, amount, ref_day, ref_moment)
+    except (OverflowError, ValueError):  # '999 năm trước' and the like
+        return None
+
+
+def _relative(found: Found, ref_day: date, ref_moment: datetime | None) -> date | datetime:
+    day = _back(found.rel_unit or "d", found.rel_amount, ref_day, ref_moment)
+    if found.hour is None or isinstance(day, datetime):
         return day
     return datetime(day.year, day.month, day.day, found.hour, found.minute, found.second, tzinfo=TZ)
 

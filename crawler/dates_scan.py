@@ -103,6 +103,7 @@ _BORROW = build(
 _REL_GLUE = build(r"[\s,:(-]*(?:<<WEEKDAY>>[\s,:(-]*)?(?:(?:ngày|mùng|mồng)\s+)?")
 # 'ngày 15 tháng 8 âm lịch', '15/8 (ÂL)': a lunar date is not a calendar date.
 _LUNAR = build(r"\s*[(,-]?\s*(?:âm\s+lịch|âl|al\s*\))(?!\w)")
+_BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
 _RANGE_OPENERS = frozenset({"từ", "ngày", "mùng", "mồng"})
 _LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
@@ -175,6 +176,10 @@ def _year(text: str | None) -> int | None:
 
 
 def _borrow_year(text: str, found: Found) -> None:
+    # String tests before any pattern: a second date must follow '-', 'đến', 'tới' or 'và' closely.
+    rest = text[found.end : found.end + 16].lstrip()
+    if not rest[:3].lower().startswith(_BORROW_LEADS):
+        return
     if _NUM.search(text, found.end, found.end + 16) is None:
         return  # no second date close after this one
     match = _BORROW.match(text, found.end)
@@ -280,7 +285,9 @@ def _long_at(text: str, start: int) -> Found | None:
         return None
     words = words_before(text, start)
     opened = bool(words) and words[-1] in _LONG_OPENERS
-    if not opened and names_number(words):
+    # With its year, 'd tháng m năm y' is a date whatever thing-word precedes it ('Ngày đăng bài: 18 tháng 7 năm
+    # 2022'); only the strict words ('số', 'mã' …) still make it a number.
+    if not opened and names_number(words, strict=year is not None):
         return None
     if year is None and not (
         opened or announces_date(words) or _time_before(text, start) is not None
@@ -325,13 +332,13 @@ _UNIT_WORDS = tuple(
 )
 _EN_WORDS = tuple("st nd rd th of jan feb mar apr may jun jul aug sep oct nov dec".split())
 # fmt: off
-_UNITS = {
+UNITS = {
     "giây": ("s", 1), "phút": ("s", 60), "giờ": ("s", 3600), "tiếng": ("s", 3600), "ngày": ("d", 1),
     "tuần": ("d", 7), "tháng": ("m", 1), "năm": ("y", 1), "second": ("s", 1), "minute": ("s", 60),
     "hour": ("s", 3600), "day": ("d", 1), "week": ("d", 7), "month": ("m", 1), "year": ("y", 1),
 }
 # fmt: on
-_WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1}
+WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1}
 
 
 def _relative_at(text: str, start: int) -> Found | None:
@@ -342,7 +349,7 @@ def _relative_at(text: str, start: int) -> Found | None:
     if m.group("ago") is None and words_before(text, start)[-2:] != ["cách", "đây"]:
         return None
     found = Found(start, m.end())
-    found.rel_unit, size = _UNITS[m.group("unit").lower()]
+    found.rel_unit, size = UNITS[m.group("unit").lower()]
     found.rel_amount = int(m.group("n")) * size
     return found
 
@@ -412,7 +419,7 @@ def _relative_word(text: str, limit: int) -> Found | None:
     if match is None or match.start() >= limit:
         return None
     found = Found(match.start(), match.end())
-    found.rel_unit, found.rel_amount = "d", _WORD_DAYS[match.group().lower().split()[-1]]
+    found.rel_unit, found.rel_amount = "d", WORD_DAYS[match.group().lower().split()[-1]]
     return found
 
 

@@ -81,6 +81,47 @@ def test_fast_path_answers_as_the_scanner_does(case):
     assert _read(case["text"], ref) == _read(case["text"], ref, fast=False)
 
 
+# --- the fast path: the whole date lines it reads, each as the scanner reads it ---
+
+WHOLE_LINES = [
+    ("Tháng Bảy 18, 2022", "2022-07-18"),
+    ("THÁNG MƯỜI MỘT 20 2022", "2022-11-20"),
+    ("18 tháng 7, 2022", "2022-07-18"),
+    ("Thứ Hai, 18 tháng Bảy, 2022 08:30", "2022-07-18T08:30"),
+    ("18/7/22 08:30", "2022-07-18T08:30"),
+    ("Thứ Hai, 18/07/2022, 9:45 CH", "2022-07-18T21:45"),
+    ("18/07/2022 12:10:00 SA", "2022-07-18T00:10"),
+    ("Cập nhật lúc: 08:30 18/07/2022", "2022-07-18T08:30"),
+    ("Ngày cập nhật: 18/07/2022 08:30", "2022-07-18T08:30"),
+    ("  Thứ Hai ,  18/07/2022   -   08:30  ", "2022-07-18T08:30"),
+    ("3 ngày trước", "2022-07-17"),
+    ("Sáng nay", "2022-07-20"),
+    ("hôm kia", "2022-07-18"),
+    ("2 hours ago", "2022-07-20"),  # a date ref has no clock time: its day
+    # a line that is one date of no real day holds no other date
+    ("31/02/2022 08:30", None),
+    ("Ngày 31 tháng 4 năm 2022", None),
+    ("2022-02-31", None),
+    ("Tháng 1 12022", None),  # the day runs on into the year
+    ("2022 ngày trước", None),  # four digits are a year, not an amount
+    ("18/07/2022 25:00", "2022-07-18"),  # no such hour: the scanner keeps the day
+    ("Ngày đăng bài: 18/7/22", None),  # 'bài 18' is a lesson's number before a two-digit year
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHOLE_LINES)
+def test_whole_line(text, expected):
+    assert shown(parse_datetime(text, REF)) == expected
+    assert _read(text, REF) == _read(text, REF, fast=False)
+
+
+def test_odd_characters_are_all_cleaned():
+    # several kinds at once, each more than once: dashes, no-break and thin spaces, invisible marks
+    text = "\u200bThứ\u00a0Hai\u2009–\u00a018\u201307\u20132022\u00ad\u00a0|\u00a008:30\ufeff"
+    assert shown(parse_datetime(text)) == "2022-07-18T08:30"
+    assert _read(text, None) == _read(text, None, fast=False)
+
+
 # --- more forms ---
 
 FORMS = [
@@ -178,6 +219,8 @@ FORMS = [
     # the first date of several
     ("Thứ Hai, 18/07/2022 08:30 - Thứ Ba, 19/07/2022", "2022-07-18T08:30"),
     ("Lớp 10/3 tổ chức buổi học ngày 18/7/2022", "2022-07-18"),
+    # a long form with its year is a date after a thing-word too; 'số' still makes it a document number
+    ("Cập nhật ngày đăng bài: 18 tháng 7 năm 2022, lúc 8 giờ", "2022-07-18T08:00"),
     # noise: entities, NBSP, zero-width and odd dashes
     ("18&#47;07&#47;2022", "2022-07-18"),
     ("Th&#7913; Hai, 18/07/2022", "2022-07-18"),
@@ -265,6 +308,7 @@ NON_DATES = [
     "Tết Nguyên đán ngày 1/1 (ÂL)",
     "ngày 15 tháng Giêng",
     "ánh sáng 3/4 căn phòng",  # 'sáng' here is light, not morning
+    "Quyết định số 18 tháng 7 năm 2022",
     "",
     "   ",
 ]

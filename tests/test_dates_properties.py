@@ -210,6 +210,54 @@ def test_fast_path_never_disagrees_with_the_scanner(text):
     assert _read(text, ref) == _read(text, ref, fast=False)
 
 
+# Whole date lines as date elements show them, from their parts, some of them impossible (day 31 of
+# a short month, hour 24, a year out of range): the fast path must read each as the scanner does.
+LINE_LABELS = ["", "Ngày đăng: ", "Cập nhật lúc: ", "Tin đăng: ", "Đăng ngày ", "Thời gian: "]
+LINE_LABELS += ["Ngày đăng bài: ", "( ", "Lớp ", "  "]
+LINE_WEEKDAYS = ["", "Thứ Hai, ", "CN - ", "T5 | ", "thứ 2 ", "CHỦ NHẬT, ", "ngày "]
+LINE_BEFORE = ["", "{h:02d}:{mi:02d} ", "{h}h{mi:02d} - ", "lúc {h}:{mi:02d}, "]
+LINE_DATES = [
+    "{d}/{m}/{y}",
+    "{d:02d}-{m:02d}-{y}",
+    "{d:02d}.{m:02d}.{yy:02d}",
+    "{d}/{m}/{yy:02d}",
+    "{d} tháng {m} năm {y}",
+    "{d} tháng {mw}, {y}",
+    "Tháng {mw} {d}, {y}",
+    "{d} / {m} / {yy:02d}",
+]
+LINE_AFTER = ["", " {h:02d}:{mi:02d}", ", {h12}:{mi:02d} CH", " {h:02d}:{mi:02d}:{s:02d} SA", " - {h}h{mi:02d}"]
+LINE_TAILS = ["", "  ", " (GMT+7)", ")", ".", " nhé", "{d}"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(LINE_LABELS),
+    st.sampled_from(LINE_WEEKDAYS),
+    st.sampled_from(LINE_BEFORE),
+    st.sampled_from(LINE_DATES),
+    st.sampled_from(LINE_AFTER),
+    st.sampled_from(LINE_TAILS),
+    st.fixed_dictionaries(
+        {
+            "d": st.integers(0, 32),
+            "m": st.integers(0, 13),
+            "y": st.integers(1890, 2110),
+            "yy": st.integers(0, 99),
+            "h": st.integers(0, 25),
+            "h12": st.integers(0, 13),
+            "mi": st.integers(0, 60),
+            "s": st.integers(0, 60),
+        }
+    ),
+    refs,
+)
+def test_fast_path_reads_whole_lines_as_the_scanner_does(label, weekday, before, day, after, tail, parts, ref):
+    parts["mw"] = MONTH_WORDS[parts["m"] % 12]
+    text = (label + before + weekday + day + after + tail).format(**parts)
+    assert _read(text, ref) == _read(text, ref, fast=False), text
+
+
 small = st.integers(min_value=0, max_value=40)
 NON_DATE_SHAPES = st.one_of(
     st.builds("Lớp {}/{}".format, small, small),
