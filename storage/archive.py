@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from storage import fts
-from storage.dedup import content_hash, regroup
+from storage import fts, neardup
+from storage.dedup import content_hash
 from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate
 
 SITE_KEYS = ("name", "title", "province", "base_url", "cms")
@@ -186,7 +186,7 @@ class Archive:
     # Articles -------------------------------------------------------------------------------
 
     def store_article(self, article: Mapping[str, Any]) -> StoreResult:
-        """Insert or update one article, record its URLs and mark exact duplicates, atomically.
+        """Insert or update one article, record its URLs and mark exact and near duplicates, atomically.
 
         The article is found by identity, else by any of its URLs. A stored article is updated
         when its title, summary, text, date, author, images or attachments changed; a field the
@@ -242,7 +242,9 @@ class Archive:
         row = self._find(conn, incoming)
         if row is None:
             article_id = self._insert(incoming, now)
-            regroup(conn, self._hash_of(conn, article_id))
+            neardup.index_article(conn, article_id, incoming.fields["body_text"])
+            # Joins the group of its exact and near copies; an earlier-published newcomer becomes the original.
+            neardup.regroup(conn, [article_id])
             status: Status = "new"
         else:
             article_id = row["id"]
@@ -256,12 +258,6 @@ class Archive:
         if duplicate_of is not None:
             status = "duplicate"
         return StoreResult(status, article_id, duplicate_of)
-
-    @staticmethod
-    def _hash_of(conn: sqlite3.Connection, article_id: int) -> str | None:
-        return conn.execute(
-            "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()[0]
 
     def _insert(self, incoming: _Incoming, now: str) -> int:
         fields = incoming.fields
@@ -300,6 +296,8 @@ class Archive:
             conn, "attachments", ATTACHMENT_KEYS, article_id, "id"
         )
         changed = text_changed or images_changed or attachments_changed
+        # Its copies before the change: new text or a new date can release them or move their original.
+        old_copies = neardup.neighbours(conn, article_id) if changed else set()
 
         updates: dict[str, Any] = {"last_seen_at": now}
         if incoming.fetched_at is not None:
@@ -333,8 +331,8 @@ class Archive:
             conn.execute("DELETE FROM attachments WHERE article_id = ?", (article_id,))
             self._write_attachments(article_id, incoming.attachments)
         if changed:
-            regroup(conn, row["content_hash"])
-            regroup(conn, self._hash_of(conn, article_id))
+            neardup.index_article(conn, article_id, merged["body_text"])
+            neardup.regroup(conn, {article_id, *old_copies})
         return changed
 
     @staticmethod

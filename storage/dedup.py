@@ -1,13 +1,12 @@
-"""The exact-duplicate key and the grouping of articles that share it.
+"""The exact-duplicate key, and the order that tells a group's original from its copies.
 
-Articles with the same non-null `content_hash` form a group. Its original is the earliest-published
-member; every other member points at it through `duplicate_of`.
+Articles with the same non-null `content_hash` are exact copies. Grouping them with near copies (edited
+reposts) and pointing each copy at the earliest-published original is storage/neardup.py's work.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import unicodedata
 
 # Below this many words a body ("Chi tiết xem tại file đính kèm.") is shared by unrelated notices,
@@ -39,21 +38,3 @@ def _original_key(row: tuple[int, str | None, str | None]) -> tuple[bool, str, s
     # Undated members sort last: a copy without a date is no evidence of having come first.
     # ISO strings compare correctly, a bare date sorting before any time on that day.
     return (published_at is None, published_at or "", first_seen_at or "", article_id)
-
-
-def regroup(conn: sqlite3.Connection, digest: str | None) -> None:
-    """Point every member of the `digest` group at its original, in the caller's transaction."""
-    if digest is None:
-        return
-    rows = conn.execute(
-        "SELECT id, published_at, first_seen_at FROM articles WHERE content_hash = ?", (digest,)
-    ).fetchall()
-    if not rows:
-        return
-    original = min(rows, key=_original_key)[0]
-    # Only rows whose pointer is wrong are written, so a rerun changes nothing.
-    conn.execute(
-        "UPDATE articles SET duplicate_of = CASE WHEN id = :o THEN NULL ELSE :o END "
-        "WHERE content_hash = :h AND duplicate_of IS NOT (CASE WHEN id = :o THEN NULL ELSE :o END)",
-        {"o": original, "h": digest},
-    )

@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from storage import fts
+from storage import fts, neardup
+from storage.dedup import SHORT_BODY_WORDS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 # Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
@@ -103,7 +104,8 @@ VIEWS: dict[str, str] = {
         SELECT o.id AS original_id, o.site AS original_site, o.title AS original_title,
                o.published_at AS original_published_at,
                c.id AS copy_id, c.site AS copy_site, c.url AS copy_url,
-               c.published_at AS copy_published_at
+               c.published_at AS copy_published_at,
+               CASE WHEN c.content_hash = o.content_hash THEN 'exact' ELSE 'near' END AS duplicate_kind
         FROM articles AS c JOIN articles AS o ON o.id = c.duplicate_of
         ORDER BY o.id, c.published_at, c.id""",
     "articles_with_captions": """
@@ -140,7 +142,7 @@ DESCRIPTIONS: dict[str, dict] = {
             "pages": "Responses received.",
             "articles_new": "Articles stored for the first time.",
             "articles_updated": "Known articles whose text, date, author or images changed.",
-            "duplicates": "Articles stored that are exact copies of an earlier-published article.",
+            "duplicates": "Articles stored that are exact or near copies of an earlier-published article.",
             "errors": "Errors counted during the crawl.",
         },
     },
@@ -165,8 +167,8 @@ DESCRIPTIONS: dict[str, dict] = {
             "word_count": "Words in body_text.",
             "content_hash": "Exact-duplicate key: sha256 of the normalised body "
             "(title included for very short bodies).",
-            "duplicate_of": "For an exact copy, the earliest-published article with the same "
-            "content_hash; empty for originals.",
+            "duplicate_of": "For a copy (exact, or near: edited text, see near_signatures), the "
+            "earliest-published article of its group; empty for originals.",
             "first_seen_at": "When the archive first stored the article (UTC, ISO 8601).",
             "last_seen_at": "When a crawl last saw the article (UTC, ISO 8601).",
             "published_source": "Where published_at came from: jsonld, meta, time, page, listing, "
@@ -215,7 +217,7 @@ DESCRIPTIONS: dict[str, dict] = {
         },
     },
     "duplicate_groups": {
-        "description": "Each exact copy next to the original it duplicates.",
+        "description": "Each copy (exact or near) next to the original of its group.",
         "columns": {
             "original_id": "The original (earliest-published) article.",
             "original_site": "Site of the original.",
@@ -225,6 +227,8 @@ DESCRIPTIONS: dict[str, dict] = {
             "copy_site": "Site of the copy.",
             "copy_url": "URL of the copy.",
             "copy_published_at": "Publication date of the copy.",
+            "duplicate_kind": "'exact' when the copy's text is the original's (same content_hash), "
+            "'near' when it is an edited copy (or an exact copy of one).",
         },
     },
     "articles_with_captions": {
@@ -262,7 +266,7 @@ DESCRIPTIONS["crawl_sites"] = {
         "pages": "Responses received for the site.",
         "new": "Articles stored for the first time.",
         "updated": "Known articles whose content changed.",
-        "duplicates": "Articles stored that are exact copies of an earlier-published article.",
+        "duplicates": "Articles stored that are exact or near copies of an earlier-published article.",
         "errors": "Errors counted during the crawl.",
         "missing_title": "Article pages that yielded no title.",
         "missing_date": "Article pages that yielded no publication date.",
@@ -287,6 +291,53 @@ OPS_TABLES["pages"] = """
             fetched_at TEXT, status INTEGER, headers TEXT, body BLOB, site TEXT, family TEXT,
             urls TEXT, listing_date TEXT, encoding TEXT
         )"""
+# Conditional GETs: what each server said identifies the page version it sent (storage/validators.py).
+OPS_TABLES["http_validators"] = """
+        CREATE TABLE IF NOT EXISTS http_validators (
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, site TEXT, checked_at TEXT
+        )"""
+DESCRIPTIONS["http_validators"] = {
+    "description": "ETag and Last-Modified of fetched pages, sent back as If-None-Match / If-Modified-Since "
+    "so an unchanged page costs the server a 304 instead of the whole page.",
+    "columns": {
+        "url": "The URL fetched.",
+        "etag": "The ETag header of the last full response.",
+        "last_modified": "The Last-Modified header of the last full response.",
+        "site": "Site key (sites.name).",
+        "checked_at": "When these validators were recorded (UTC, ISO 8601).",
+    },
+}
+# Near duplicates (storage/neardup.py): a MinHash signature per article and its LSH band buckets.
+OPS_TABLES["near_signatures"] = """
+        CREATE TABLE IF NOT EXISTS near_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB
+        )"""
+# One row per band of each signature; the primary key is the (band, bucket) lookup index itself.
+OPS_TABLES["near_bands"] = """
+        CREATE TABLE IF NOT EXISTS near_bands (
+            band INTEGER NOT NULL, bucket INTEGER NOT NULL, article_id INTEGER NOT NULL,
+            PRIMARY KEY (band, bucket, article_id)
+        ) WITHOUT ROWID"""
+DESCRIPTIONS["near_signatures"] = {
+    "description": f"Near-duplicate index: the MinHash signature of each article's body ({neardup.SHINGLE_WORDS}"
+    "-word shingles of the NFC, lower-cased text, one tone placement). Articles whose signatures agree on at "
+    f"least {neardup.THRESHOLD:.0%} of their bins are near copies and share a duplicate group.",
+    "columns": {
+        "article_id": _ARTICLE,
+        "signature": f"{neardup.BINS} little-endian 16-bit MinHash values; empty when the body is too short to "
+        f"compare (under {SHORT_BODY_WORDS} words: such notices are matched exactly, title included).",
+    },
+}
+DESCRIPTIONS["near_bands"] = {
+    "description": f"Near-duplicate index lookup: each signature cut into {neardup.BANDS} bands of "
+    f"{neardup.ROWS} values; articles sharing a (band, bucket) are candidates, checked against their signatures.",
+    "columns": {
+        "band": f"Band number, 0 to {neardup.BANDS - 1}.",
+        "bucket": "crc32 of the band's signature values.",
+        "article_id": _ARTICLE,
+    },
+}
 OPS_INDEXES: list[str] = [
     "CREATE INDEX IF NOT EXISTS idx_revisions_article_id ON revisions(article_id)",
     "CREATE INDEX IF NOT EXISTS idx_pages_site ON pages(site)",
@@ -364,7 +415,7 @@ DESCRIPTIONS["articles_view"] = {
         "summary": "Lead paragraph (sapo).",
         "word_count": "Words in the body text.",
         "view_count": "View counter shown by the site, when it shows one.",
-        "duplicate_of": "The first-published copy when this article is an exact duplicate.",
+        "duplicate_of": "The first-published copy when this article is an exact or near duplicate.",
     },
 }
 DESCRIPTIONS["captions"] = {
@@ -411,6 +462,14 @@ for _view, _columns in fts.FOLD_VIEW_COLUMNS.items():
 # Version -> step run once when an archive older than that version is migrated, after the
 # create-if-missing pass (e.g. to backfill a new column). Version 1 is the baseline.
 DATA_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
+    # Archives from before the near-duplicate index: sign every article, then regroup exact and near copies.
+    neardup.backfill(conn)
+
+
+DATA_MIGRATIONS[2] = _backfill_near_duplicates
 
 
 def apply_pragmas(db: sqlite_utils.Database) -> None:

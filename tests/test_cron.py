@@ -95,6 +95,8 @@ def prepare_articles(directory: Path) -> None:
     template = (directory / TEMPLATE_ARTICLE).read_text(encoding="utf-8")
     for slug, title, day in NEW_ARTICLES:
         html = template.replace(TEMPLATE_TITLE, title).replace("28/12/2023", day)
+        # Text of its own: the template's paragraphs kept would make it a near copy of the template article.
+        html = re.sub(r'<p style="text-align: justify;">.*?</p>', "", html)
         html = html.replace('<div class="article-content">', f'<div class="article-content">\n<p>{title}.</p>', 1)
         file = f"pages/{slug}.html"
         (directory / file).write_text(html, encoding="utf-8")
