@@ -107,10 +107,15 @@ def _row_text(row: lxml.html.HtmlElement) -> str | None:
     return " | ".join(texts)
 
 
-def paragraphs(element: lxml.html.HtmlElement) -> list[str]:
+class _Enough(Exception):
+    """Raised inside paragraphs() once it has as many as were asked for."""
+
+
+def paragraphs(element: lxml.html.HtmlElement, limit: int | None = None) -> list[str]:
     """The element's text as a reader sees it: one string per block, a table row per line ('a | b'), one per item.
 
-    A <br> inside a paragraph stays a line break within that paragraph.
+    A <br> inside a paragraph stays a line break within that paragraph. With `limit`, the walk stops once that
+    many are found (the dates step reads only the first paragraph of the body).
     """
     result: list[str] = []
     buffer: list[str] = []
@@ -121,6 +126,8 @@ def paragraphs(element: lxml.html.HtmlElement) -> list[str]:
             text = "\n".join(line for line in lines if line)
             if text:
                 result.append(text)
+                if limit is not None and len(result) >= limit:
+                    raise _Enough
             buffer.clear()
 
     def walk(node: lxml.html.HtmlElement) -> None:
@@ -132,6 +139,8 @@ def paragraphs(element: lxml.html.HtmlElement) -> list[str]:
             row = _row_text(node)
             if row:
                 result.append(row)
+                if limit is not None and len(result) >= limit:
+                    raise _Enough
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
@@ -149,9 +158,12 @@ def paragraphs(element: lxml.html.HtmlElement) -> list[str]:
         if is_block:
             flush()
 
-    walk(element)
-    flush()
-    return result
+    try:
+        walk(element)
+        flush()
+    except _Enough:
+        pass
+    return result[:limit]
 
 
 def remove_keep_tail(element: lxml.html.HtmlElement) -> None:

@@ -84,7 +84,7 @@ def dates_step(item: ArticleItem) -> ArticleItem:
     now = _fetched(item)
     candidates = [DateCandidate(source, raw, now) for source, raw in item.date_candidates if raw]
     body = parse_fragment(item.body_html or "")
-    first = next(iter(paragraphs(body)), "")
+    first = next(iter(paragraphs(body, limit=1)), "")
     dateline = find_dateline(first) if first else None
     if dateline is not None:
         candidates.append(DateCandidate("dateline", dateline.text, now))

@@ -8,6 +8,7 @@ equal strings.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -60,6 +61,14 @@ def clean_text(text: str | None) -> str | None:
     """One line of normalised text: whitespace collapsed and trimmed; None when nothing is left."""
     if text is None:
         return None
+    return _clean_line(text)
+
+
+# The extractors and steps ask for the text of the same elements again and again (the body's blocks in
+# boilerplate, captions, author and paragraph passes): four calls in five repeat an earlier string. The
+# result depends on the string alone, so recent ones are remembered; 512 strings bound the memory.
+@functools.lru_cache(maxsize=512)
+def _clean_line(text: str) -> str | None:
     text = _INVISIBLE.sub("", normalise(text))
     text = " ".join(text.split())
     return text or None

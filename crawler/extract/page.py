@@ -73,6 +73,15 @@ class ArticlePage:
         self.url = url
         self.rules = rules
         self.site_names = site_names
+        self._selected: dict[str, list[lxml.html.HtmlElement]] = {}
+
+    def _select(self, selector: str) -> list[lxml.html.HtmlElement]:
+        """The profile selector's matches in the document, found once: several fields and is_article() ask
+        for the same selectors, and nothing here changes the parsed document (body_html works on a copy)."""
+        found = self._selected.get(selector)
+        if found is None:
+            found = self._selected[selector] = select(self.doc, selector)
+        return found
 
     # -- structure -------------------------------------------------------------------------------------------
     @cached_property
@@ -85,7 +94,7 @@ class ArticlePage:
 
     @cached_property
     def title_element(self) -> lxml.html.HtmlElement | None:
-        for element in select(self.doc, self.rules.article_title):
+        for element in self._select(self.rules.article_title):
             if element_text(element):
                 return element
         for h1 in self.doc.iter("h1"):
@@ -107,7 +116,7 @@ class ArticlePage:
 
     @cached_property
     def body_element(self) -> lxml.html.HtmlElement | None:
-        for element in select(self.doc, self.rules.article_body):
+        for element in self._select(self.rules.article_body):
             if element_text(element) or element.find(".//img") is not None:
                 return element
         return generic.find_main_content(self.doc)
@@ -143,7 +152,11 @@ class ArticlePage:
     # -- fields ----------------------------------------------------------------------------------------------
     def canonical_url(self) -> str:
         """rel=canonical when it names another page of the same site that is not its home page."""
-        for href in self.doc.xpath('//link[@rel="canonical"]/@href'):
+        # A walk over the <link> tags: an XPath string would be compiled again for every page.
+        links = self.doc.getroottree().iter("link")
+        for href in [link.get("href") for link in links if link.get("rel") == "canonical"]:
+            if href is None:
+                continue
             candidate = urljoin(self.url, href.strip())
             parts = urlsplit(candidate)
             if parts.scheme in ("http", "https") and parts.path not in ("", "/") and (
@@ -156,6 +169,11 @@ class ArticlePage:
         return identity(self.url, self.rules.identity)
 
     def title(self) -> str | None:
+        return self._title
+
+    @cached_property
+    def _title(self) -> str | None:
+        # Found once: is_article(), category() and page_item all ask.
         if self.title_element is not None:
             return clean_text(element_text(self.title_element))
         headline = self.jsonld.get("headline")
@@ -167,7 +185,7 @@ class ArticlePage:
 
     @cached_property
     def summary_element(self) -> lxml.html.HtmlElement | None:
-        for element in select(self.doc, self.rules.article_summary):
+        for element in self._select(self.rules.article_summary):
             if element_text(element):
                 return element
         if self.rules.article_summary:
@@ -192,7 +210,7 @@ class ArticlePage:
 
     @cached_property
     def date_elements(self) -> list[lxml.html.HtmlElement]:
-        found = [e for e in select(self.doc, self.rules.article_date) if element_text(e)]
+        found = [e for e in self._select(self.rules.article_date) if element_text(e)]
         if found or self.rules.article_date:
             return found[:1]
         return self._generic_date_elements()
@@ -219,6 +237,11 @@ class ArticlePage:
 
     def date_candidates(self) -> list[tuple[str, str]]:
         """(source, raw text) pairs in the documented order; the dates pipeline chooses among them."""
+        return list(self._date_candidates)  # a copy: page_item inserts the listing's date into it
+
+    @cached_property
+    def _date_candidates(self) -> tuple[tuple[str, str], ...]:
+        # Found once: is_article() and page_item both ask.
         out: list[tuple[str, str]] = []
         published = self.jsonld.get("datePublished")
         if isinstance(published, str) and published.strip():
@@ -229,7 +252,7 @@ class ArticlePage:
         )
         if meta:
             out.append(("meta", meta))
-        for time_el in self.region.xpath(".//time[@datetime]"):
+        for time_el in _dated_times(self.region):
             if "updated" in (time_el.get("class") or "") or "modified" in (time_el.get("class") or ""):
                 continue
             out.append(("time", time_el.get("datetime", "").strip()))
@@ -239,7 +262,7 @@ class ArticlePage:
         url_date = date_from_url(self.url)
         if url_date:
             out.append(("url", url_date.isoformat()))
-        return out
+        return tuple(out)
 
     def updated_raw(self) -> str | None:
         modified = self.jsonld.get("dateModified")
@@ -250,7 +273,7 @@ class ArticlePage:
             return meta
         if self.rules.article_updated:
             return first_text(self.doc, self.rules.article_updated)
-        for time_el in self.region.xpath(".//time[@datetime]"):
+        for time_el in _dated_times(self.region):
             if "updated" in (time_el.get("class") or "") or "modified" in (time_el.get("class") or ""):
                 return time_el.get("datetime", "").strip()
         return None
@@ -259,7 +282,7 @@ class ArticlePage:
         """The lead photo some templates set above the body (NukeViet's figure.article): the family's selector, or
         in generic mode a <figure> between the title and the body that links nowhere else."""
         if self.rules.lead_image:
-            return select(self.doc, self.rules.lead_image)
+            return list(self._select(self.rules.lead_image))
         body, title = self.body_element, self.title_element
         if body is None or title is None:
             return []
@@ -306,7 +329,7 @@ class ArticlePage:
 
     def category(self) -> str | None:
         if self.rules.article_category:
-            elements = [e for e in select(self.doc, self.rules.article_category) if element_text(e)]
+            elements = [e for e in self._select(self.rules.article_category) if element_text(e)]
             if elements:
                 return clean_text(element_text(elements[-1]))
         section = self.jsonld.get("articleSection") or meta_content(self.doc, "article:section")
@@ -447,13 +470,18 @@ class ArticlePage:
         dated = bool(self.date_candidates()) or declares_article(self.doc)
         if strict and (not dated or self.looks_like_listing()):
             return False
-        if rules.article_body and select(self.doc, rules.article_body) and rules.article_title and select(
-            self.doc, rules.article_title
+        if rules.article_body and self._select(rules.article_body) and rules.article_title and self._select(
+            rules.article_title
         ):
             return bool(text) or body.find(".//img") is not None
         density = generic.link_density(body)
         long_enough = len(text) >= 300 or (len(text) >= 120 and declares_article(self.doc))
         return long_enough and density < 0.35 and dated
+
+
+def _dated_times(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The <time datetime=…> elements inside region (what './/time[@datetime]' finds, without compiling it)."""
+    return [t for t in region.iterdescendants("time") if t.get("datetime") is not None]
 
 
 def _real_image_src(img: lxml.html.HtmlElement) -> str | None:
