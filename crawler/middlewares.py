@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import socket
 from collections import defaultdict
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
@@ -51,6 +53,10 @@ class TrapGuardMiddleware:
         if _NEVER_FOLLOW.search(request.url):
             self.stats.inc_value("edunews/dropped/never_follow")
             return False
+        if request.meta.get("edunews_article"):
+            # A link a listing, sitemap or feed gave as an article: one script serving every article by its id
+            # ('Pages/tin-tuc.aspx?ItemID=8979', 'index.php?option=com_content&id=…') is no trap.
+            return True
         parts = urlsplit(request.url)
         if parts.query:
             seen = self.variants[(parts.netloc, parts.path)]
@@ -79,13 +85,19 @@ class TrapGuardMiddleware:
 
 
 class Utf8DeclaredLatin1Middleware:
-    """Downloader middleware: a page declared ISO-8859-1/cp1252/ASCII whose bytes are valid UTF-8 is UTF-8.
+    """Downloader middleware: a page declared ISO-8859-1/cp1252/cp1258/ASCII whose bytes are valid UTF-8 is UTF-8.
 
-    Misconfigured servers send 'charset=iso-8859-1' for UTF-8 pages; decoded as declared, the bytes that cp1252
-    leaves undefined (Đ is C4 90) are lost for good. Valid multi-byte UTF-8 is practically never Latin-1 prose.
+    Misconfigured servers send 'charset=iso-8859-1' (or Vietnamese 'windows-1258') for UTF-8 pages; decoded as
+    declared, the bytes that cp1252 leaves undefined (Đ is C4 90) are lost for good, and cp1258 turns 'Ã' into 'Ă',
+    which no repair of double encoding recognises. Valid multi-byte UTF-8 is practically never single-byte prose:
+    cp1258 writes tone marks as bytes CC, D2, DE, EC, F2 (UTF-8 lead bytes) followed by plain letters, never by the
+    continuation bytes UTF-8 would need.
     """
 
-    LATIN = {"cp1252", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "windows-1252"}
+    LATIN = {
+        "cp1252", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "windows-1252",
+        "cp1258", "windows-1258",
+    }
 
     def process_response(self, request, response, spider=None):
         if not isinstance(response, TextResponse) or response.encoding.lower() not in self.LATIN:
@@ -108,19 +120,37 @@ class RedirectLoop(IgnoreRequest):
     """A redirect back to a URL already visited on the way."""
 
 
-def _private_host(host: str) -> bool:
-    """Whether host names this machine or a private, link-local or reserved network (IP literals and localhost)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+def resolve_addresses(host: str) -> list[str]:
+    """The addresses a name resolves to, as the download will resolve it (hosts file, then DNS); [] when none."""
     try:
-        address = ipaddress.ip_address(host)
+        return [info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+    except (OSError, UnicodeError):
+        return []  # an unknown name: the fetch itself will fail
+
+
+def _private_address(text: str) -> bool:
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])  # an IPv6 zone id is no part of the address
     except ValueError:
         return False
     return (
         address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
         or address.is_unspecified or address.is_multicast
     )
+
+
+def _private_host(host: str, resolve: Callable[[str], list[str]] | None = None) -> bool:
+    """Whether host names this machine or a private, link-local or reserved network: IP literals, localhost, and
+    (given a resolver) a name any of whose addresses is one."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        # A name: an intranet name or one pointed at 127.0.0.1 leads inside as surely as the address does.
+        return resolve is not None and any(_private_address(a) for a in resolve(host))
+    return _private_address(host)
 
 
 class OffsiteRedirectMiddleware:
@@ -131,14 +161,19 @@ class OffsiteRedirectMiddleware:
     or link-local address: a public page must not steer the crawler into the network it runs in.
     """
 
-    def __init__(self, allow_offsite: bool, stats, crawler=None) -> None:
+    def __init__(
+        self, allow_offsite: bool, stats, crawler=None, resolve: Callable[[str], list[str]] | None = None
+    ) -> None:
         self.allow_offsite = allow_offsite
         self.stats = stats
         self.crawler = crawler
+        # None judges names by their spelling only (no lookups); a crawl resolves them.
+        self.resolve = resolve
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getbool("EDUNEWS_ALLOW_OFFSITE_REDIRECTS", False), crawler.stats, crawler)
+        allow = crawler.settings.getbool("EDUNEWS_ALLOW_OFFSITE_REDIRECTS", False)
+        return cls(allow, crawler.stats, crawler, resolve=resolve_addresses)
 
     def process_request(self, request, spider=None):
         sources = request.meta.get("redirect_urls")
@@ -150,7 +185,7 @@ class OffsiteRedirectMiddleware:
         if target in hosts or target == site_key(sources[0]):
             return None
         hostname = urlsplit(request.url).hostname or ""
-        if self.allow_offsite and not _private_host(hostname):
+        if self.allow_offsite and not _private_host(hostname, self.resolve):
             return None
         self.stats.inc_value("edunews/dropped/offsite_redirect")
         logger.warning("not following the redirect from %s to %s (another host)", sources[-1], request.url)

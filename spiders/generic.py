@@ -70,7 +70,7 @@ class GenericSpider(SiteSpider):
             self.crawler.stats.inc_value("edunews/not_articles")
         for link in article_links(doc, response.url, self.rules):
             if not self.is_known(link.url):
-                yield self.request(link.url, self.parse_page, listing_date=link.date)
+                yield self.request(link.url, self.parse_page, listing_date=link.date, edunews_article=True)
         following = next_page(doc, response.url, self.rules)
         if following:
             yield self.request(following, self.parse_page)
@@ -90,7 +90,7 @@ class GenericSpider(SiteSpider):
             if sitemap.type == "sitemapindex":
                 yield self.request(loc, self.parse_sitemap)
             elif not self.is_known(loc):
-                yield self.request(loc, self.parse_page, listing_date=entry.get("lastmod"))
+                yield self.request(loc, self.parse_page, listing_date=entry.get("lastmod"), edunews_article=True)
 
     def parse_feed(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -102,5 +102,6 @@ class GenericSpider(SiteSpider):
             ).get()
             if link and link.strip() and not self.is_known(urljoin(response.url, link.strip())):
                 yield self.request(
-                    urljoin(response.url, link.strip()), self.parse_page, listing_date=date and date.strip()
+                    urljoin(response.url, link.strip()), self.parse_page, listing_date=date and date.strip(),
+                    edunews_article=True,
                 )

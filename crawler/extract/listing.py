@@ -41,21 +41,40 @@ def _in_template(a: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _date_near(a: lxml.html.HtmlElement, rules: FamilyRules) -> str | None:
+# An item of a listing holds a handful of links (headline, picture, category, 'Xem tiếp'); a node with more, or
+# with two headline-length ones, is a container of several items, where a date may be another item's.
+_ITEM_MAX_LINKS = 6
+_HEADLINE_LENGTH = 15
+
+
+def _several_items(node: lxml.html.HtmlElement, seen: dict) -> bool:
+    """Whether node holds several listing items; computed once per node (a listing of thousands of links
+    climbs into the same container from every link: without the cache that is quadratic)."""
+    found = seen.get(node)
+    if found is None:
+        texts = [text for x in node.iter("a") if (text := element_text(x))]
+        found = len(texts) > _ITEM_MAX_LINKS or sum(len(t) >= _HEADLINE_LENGTH for t in texts) > 1
+        seen[node] = found
+    return found
+
+
+def _date_near(a: lxml.html.HtmlElement, rules: FamilyRules, seen: dict | None = None) -> str | None:
     """The date printed with a listing item ('(09/10/2020)', '18/07/2022 08:30'), not inside the headline."""
+    seen = {} if seen is None else seen
     own = element_text(a)
     node = a.getparent()
     for _ in range(3):
         if node is None:
             return None
+        if node is not a.getparent() and _several_items(node, seen):
+            return None  # reached a container of several items: any date here may be another item's
         if rules.listing_date:
             for element in select(node, rules.listing_date):
                 text = element_text(element)
                 if text:
                     return text
-        links = [x for x in node.iter("a") if element_text(x) and len(element_text(x)) >= 15]
-        if len(links) > 1:
-            return None  # reached a container of several items: any date here may be another item's
+        if _several_items(node, seen):
+            return None
         text = element_text(node).replace(own, " ")
         match = _DATE_TEXT.search(text)
         if match:
@@ -72,6 +91,7 @@ def article_links(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> l
     if generic:
         anchors = [a for a in doc.iter("a") if not _in_template(a)]
     found: dict[str, ListingLink] = {}
+    seen: dict = {}
     for a in anchors:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -92,7 +112,7 @@ def article_links(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> l
             if not found[target].text and text:
                 found[target] = ListingLink(target, text, found[target].date)
             continue
-        found[target] = ListingLink(target, text, _date_near(a, rules))
+        found[target] = ListingLink(target, text, _date_near(a, rules, seen))
     return list(found.values())
 
 
