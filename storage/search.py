@@ -47,6 +47,21 @@ def match_expression(query: str) -> str | None:
     return f"{{{columns}}} : ({phrases})"
 
 
+# bm25 is computed for every row a query matches: over a million articles a common word matches hundreds of
+# thousands and ranking them all takes seconds. Ranking is done among the newest RANK_WINDOW matches (FTS5 walks
+# a rowid range without touching older rows), which for a news archive is the part a reader wants first anyway.
+RANK_WINDOW = 2000
+
+
+def _window_floor(conn: sqlite3.Connection, expression: str) -> int | None:
+    """The rowid from which the newest RANK_WINDOW matches start; None when fewer match (rank them all)."""
+    row = conn.execute(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (expression, RANK_WINDOW - 1),
+    ).fetchone()
+    return row[0] if row else None
+
+
 def search(
     db: sqlite_utils.Database | sqlite3.Connection,
     query: str,
@@ -56,6 +71,8 @@ def search(
 ) -> list[dict[str, Any]]:
     """Articles matching every word of `query`, best first (bm25).
 
+    When more than RANK_WINDOW articles match, the best of the newest RANK_WINDOW come first (see above); if
+    those hold fewer than `limit` results after the site and duplicate filters, all matches are ranked.
     Exact copies (articles with duplicate_of set) are left out unless `include_duplicates`.
     Each result has id, site, url, title, summary, published_at, author, duplicate_of and rank.
     """
@@ -63,12 +80,27 @@ def search(
     if expression is None:
         return []
     conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    floor = _window_floor(conn, expression) if limit is not None else None
+    if floor is not None:
+        found = _ranked(conn, expression, limit, site, include_duplicates, floor)
+        if len(found) >= limit:
+            return found
+    return _ranked(conn, expression, limit, site, include_duplicates, None)
+
+
+def _ranked(
+    conn: sqlite3.Connection, expression: str, limit: int | None, site: str | None, include_duplicates: bool,
+    floor: int | None,
+) -> list[dict[str, Any]]:
     columns = ", ".join(f"a.{name}" for name in _RESULT_COLUMNS)
     sql = (
         f"SELECT {columns}, bm25({FTS_TABLE}) AS rank FROM {FTS_TABLE} "
         f"JOIN articles AS a ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?"
     )
     params: list[Any] = [expression]
+    if floor is not None:
+        sql += f" AND {FTS_TABLE}.rowid >= ?"
+        params.append(floor)
     if site is not None:
         sql += " AND a.site = ?"
         params.append(site)

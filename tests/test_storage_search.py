@@ -529,3 +529,25 @@ def test_replace_without_recursive_triggers_is_caught_and_repaired(archive):
     assert archive.search_index_ok()
     assert ids(search(archive.db, "chuyen doi so")) == []
     assert ids(search(archive.db, "hoi thi")) == [1]
+
+
+def test_ranking_window_keeps_common_words_bounded(tmp_path, monkeypatch):
+    import importlib
+
+    # storage.search is also the name of the function the package exports; the module is wanted here.
+    monkeypatch.setattr(importlib.import_module("storage.search"), "RANK_WINDOW", 5)
+    with Archive(tmp_path / "a.sqlite") as archive:
+        # The oldest article is the best match; nine newer ones mention the word once. Titles and bodies differ
+        # enough that no two are duplicates.
+        archive.store_article(article(0, "Tuyển sinh tuyển sinh tuyển sinh", "tuyển sinh " * 5 + "đợt đầu",
+                                      site="moet"))
+        for n in range(1, 10):
+            archive.store_article(article(n, f"Thông báo số {n} của trường", f"Kế hoạch {n}: tuyển sinh lớp {n}."))
+        best = search(archive.db, "tuyen sinh", limit=3)
+        # Ranked among the five newest matches only: the old best match is not reached.
+        assert len(best) == 3 and all(row["id"] >= 6 for row in best)
+        # A filter the window cannot satisfy falls back to ranking every match.
+        assert [row["site"] for row in search(archive.db, "tuyen sinh", limit=3, site="moet")] == ["moet"]
+        # Without a limit every match is ranked: the best comes first.
+        everything = search(archive.db, "tuyen sinh", limit=None)
+        assert len(everything) == 10 and everything[0]["site"] == "moet"
