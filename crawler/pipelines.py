@@ -7,9 +7,11 @@ ITEM_PIPELINES in crawler/settings.py wires them: normalise (100) -> clean (200)
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import steps
 from crawler.crawlstats import error_count
@@ -17,6 +19,9 @@ from crawler.items import ArticleItem
 from storage import Archive
 
 logger = logging.getLogger(__name__)
+
+# The close reason of a crawl stopped because the archive could not grow; its status is 'failed' (exit 6).
+ARCHIVE_FULL = "archive_full"
 
 
 class StepPipeline:
@@ -100,6 +105,7 @@ class StorePipeline:
         self.until: str | None = None
         self.alarm_share = 0.5
         self.store_pages = True
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -133,11 +139,35 @@ class StorePipeline:
         if not in_date_range(item.published_at, self.since, self.until):
             stats.inc_value("edunews/articles_out_of_range")
             raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
-        result = self.archive.store_article(item.record())
+        try:
+            result = self.archive.store_article(item.record())
+        except sqlite3.OperationalError as exc:
+            self._write_failed(exc, item)
+            raise DropItem(f"not stored ({exc}): {item.fetched_url}") from exc
         stats.inc_value(f"edunews/articles_{result.status}")
         if self.store_pages and item.raw_page:
-            self.archive.store_page({**item.raw_page, "fetched_at": item.fetched_at, "site": item.site})
+            try:
+                self.archive.store_page({**item.raw_page, "fetched_at": item.fetched_at, "site": item.site})
+            except sqlite3.OperationalError as exc:
+                # The article is stored (its own transaction); only its raw page for reparse is missing.
+                self._write_failed(exc, item)
         return item
+
+    def _write_failed(self, exc: sqlite3.OperationalError, item: ArticleItem) -> None:
+        """A write the archive refused (disk full, I/O error): counted as an error, and when the archive cannot
+        grow the crawl stops, since every page fetched from then on would be lost. store_article rolled back."""
+        full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)
+        kind = "archive_full" if full else "archive_write"
+        self.crawler.stats.inc_value(f"edunews/errors/{kind}")
+        logger.error("archive %s: %s; not stored: %s", self.db_path, exc, item.fetched_url)
+        if full and not self._stopping:
+            self._stopping = True
+            logger.error("archive %s is full: stopping the crawl (free space, then run again)", self.db_path)
+            engine = self.crawler.engine
+            if hasattr(engine, "close_spider_async"):
+                deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_FULL))
+            else:  # Scrapy before 2.14
+                engine.close_spider(self.crawler.spider, ARCHIVE_FULL)
 
     def spider_closed(self, spider, reason: str) -> None:
         """Record the crawl once Scrapy knows why it ended (pipelines close before the reason is known)."""
@@ -158,33 +188,38 @@ class StorePipeline:
         new = stats.get("edunews/articles_new", 0)
         updated = stats.get("edunews/articles_updated", 0)
         duplicates = stats.get("edunews/articles_duplicate", 0)
-        self.archive.finish_crawl(
-            self.crawl_id,
-            status,
-            {
-                "pages": pages,
-                "articles_new": new,
-                "articles_updated": updated,
-                "duplicates": duplicates,
-                "errors": errors,
-            },
-        )
-        profile = getattr(spider, "profile", None)
-        self.archive.record_crawl_site(
-            self.crawl_id,
-            profile.name if profile is not None else spider.name,
-            {
-                "pages": pages,
-                "new": new,
-                "updated": updated,
-                "duplicates": duplicates,
-                "errors": errors,
-                "missing_title": missing_field(stats, "title"),
-                "missing_date": missing_field(stats, "date"),
-                "missing_body": missing_field(stats, "body"),
-                "alarm": alarm,
-            },
-        )
+        # The crawl's record is written last; an archive that cannot take it keeps the crawl 'running', as a
+        # killed run does, and the outcome still carries the status.
+        try:
+            self.archive.finish_crawl(
+                self.crawl_id,
+                status,
+                {
+                    "pages": pages,
+                    "articles_new": new,
+                    "articles_updated": updated,
+                    "duplicates": duplicates,
+                    "errors": errors,
+                },
+            )
+            profile = getattr(spider, "profile", None)
+            self.archive.record_crawl_site(
+                self.crawl_id,
+                profile.name if profile is not None else spider.name,
+                {
+                    "pages": pages,
+                    "new": new,
+                    "updated": updated,
+                    "duplicates": duplicates,
+                    "errors": errors,
+                    "missing_title": missing_field(stats, "title"),
+                    "missing_date": missing_field(stats, "date"),
+                    "missing_body": missing_field(stats, "body"),
+                    "alarm": alarm,
+                },
+            )
+        except sqlite3.OperationalError as exc:
+            logger.error("archive %s: the crawl's record was not written: %s", self.db_path, exc)
         if alarm:
             self.crawler.stats.set_value("edunews/alarm", alarm)
             logger.error("%s: site alarm: %s", spider.name, alarm)
@@ -213,9 +248,12 @@ def site_alarm(stats, share: float) -> str | None:
         return f"{listing_pages} listing pages but no article links"
     rejected = failed_articles(stats)
     seen = get("edunews/articles_seen", 0)
-    if listing_pages and rejected and not seen:
+    # Articles the server said are unchanged (304) were extracted fine before: the template still yields some.
+    unchanged = get("edunews/articles_not_modified", 0)
+    if listing_pages and rejected and not seen and not unchanged:
         return f"{listing_pages} listing pages but no articles ({rejected} article pages gave none)"
-    pages = seen + rejected
+    # A 304 comes only for a page whose template did not change: it counts as one that still extracts.
+    pages = seen + rejected + unchanged
     if pages:
         for name in ("title", "date", "body"):
             missing = missing_field(stats, name)

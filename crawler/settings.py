@@ -43,6 +43,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# A page yields at most a few items; Scrapy's default of 100 parallel item slots per response only costs CPU.
+CONCURRENT_ITEMS = 8
+
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
@@ -54,6 +57,9 @@ TELNETCONSOLE_ENABLED = False
 # An unattended crawler opens no control ports.
 REMOTE_CONTROL_ENABLED = False
 
+# Conditional GETs (ETag / Last-Modified kept in the archive) for listing pages and refreshed articles.
+EDUNEWS_CONDITIONAL_GET = True
+
 # Redirects to other hosts are refused unless this is set (a site that moved domain); never into private networks.
 EDUNEWS_ALLOW_OFFSITE_REDIRECTS = False
 
@@ -62,6 +68,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OffsiteRedirectMiddleware": 50,
     # Sees 3xx responses before Redirect (600) does.
     "crawler.middlewares.RedirectLoopMiddleware": 650,
+    # Adds If-None-Match / If-Modified-Since from the archive; sees 304s before anything else handles them.
+    "crawler.conditional.ConditionalGetMiddleware": 580,
     "crawler.middlewares.Utf8DeclaredLatin1Middleware": 950,
 }
 SPIDER_MIDDLEWARES = {
@@ -79,6 +87,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
 }
+
+# Seen-request fingerprints on disk (in JOBDIR when set), not in a set that grows with the crawl.
+DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
 
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"

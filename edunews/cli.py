@@ -41,9 +41,14 @@ def cli() -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Keep only articles published on or after this day.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Keep only articles published on or before this day.")
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting.")
+@click.option(
+    "--log-file", type=click.Path(dir_okay=False), default=None,
+    help="Write the log to this file, rotated at 10 MB, 5 kept (EDUNEWS_LOG_MAX_BYTES, EDUNEWS_LOG_BACKUPS); "
+    "stderr then gets only errors and the summary.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Debug log lines.")
 def crawl(
-    targets, crawl_all, db, sites_files, max_pages, only_url, refresh, since, until, set_options, verbose
+    targets, crawl_all, db, sites_files, max_pages, only_url, refresh, since, until, set_options, log_file, verbose
 ) -> None:
     """Crawl sites by name, or any site by URL (generic mode), into the archive.
 
@@ -53,6 +58,7 @@ def crawl(
       edunews crawl https://thcs-example.edu.vn/
       edunews crawl moet --url 'https://moet.gov.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=8979'
       edunews crawl gialai --since 2022-07-01 --until 2022-07-31
+      edunews crawl --all --log-file /var/log/edunews/crawl.log
     """
     from edunews.lock import ArchiveLocked
 
@@ -61,6 +67,10 @@ def crawl(
         if verbose:
             overrides["LOG_LEVEL"] = "DEBUG"
         overrides.update(run.incremental_settings(refresh, since, until))
+        if log_file:
+            from edunews.logfile import log_settings
+
+            overrides.update(log_settings(log_file))
         settings = run.project_settings(db or default_db(), sites_files, overrides, max_pages)
         targets = list(targets)
         if crawl_all:

@@ -5,6 +5,7 @@ The `edunews` command and the demo use this; `scrapy crawl` goes through the sam
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,7 +44,9 @@ class CrawlOutcome:
         detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(errors.items()))})" if errors else ""
         skipped = get("edunews/known_skipped", 0)
         out_of_range = get("edunews/articles_out_of_range", 0)
+        not_modified = get("edunews/not_modified", 0)
         extra = f", {skipped} known skipped" if skipped else ""
+        extra += f", {not_modified} not modified" if not_modified else ""
         extra += f", {out_of_range} outside the dates" if out_of_range else ""
         alarm = f"; ALARM: {get('edunews/alarm')}" if get("edunews/alarm") else ""
         return (
@@ -72,7 +75,7 @@ def project_settings(
         settings.set("EDUNEWS_SITES", files, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr.isatty() and not (overrides or {}).get("EDUNEWS_LOG_FILE")
     if interactive and settings.getpriority("LOG_LEVEL") <= 20:
         # On a terminal the progress line speaks; log lines would break it. Under cron, INFO lines are the record.
         settings.set("LOG_LEVEL", "WARNING", priority="project")
@@ -108,6 +111,23 @@ def parse_set_options(values: Iterable[str]) -> dict[str, str]:
 
 def run_crawls(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list[CrawlOutcome]:
     """Run spiders (name, spider arguments) in one Scrapy process until all finish; their outcomes."""
+    log_file = settings.get("EDUNEWS_LOG_FILE")
+    if not log_file:
+        return _locked_run(settings, targets)
+    from edunews.logfile import rotating_log
+
+    with rotating_log(settings, log_file):
+        try:
+            outcomes = _locked_run(settings, targets)
+        except Exception as exc:
+            logging.getLogger("edunews").warning("not run: %s", exc)
+            raise
+        for outcome in outcomes:
+            logging.getLogger("edunews").info("%s", outcome.summary())
+        return outcomes
+
+
+def _locked_run(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list[CrawlOutcome]:
     from edunews.lock import archive_lock
 
     db = settings.get("EDUNEWS_DB")

@@ -27,6 +27,8 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
     profile: SiteProfile
+    # Listing pages and refreshed articles are fetched with the validators the archive holds (crawler/conditional.py).
+    conditional_get = True
 
     def __init__(
         self, *args: Any, url: str | None = None, refresh: bool | str = False, **kwargs: Any
@@ -40,6 +42,7 @@ class SiteSpider(scrapy.Spider):
         self._skipped: set[str] = set()
         self.stop_after_known = 2
         self.since: date | None = None
+        self.revalidate_listings = True
         starts = [self.profile.base_url, *self.profile.absolute_start_urls()]
         self.allowed_hosts = {site_key(u) for u in starts}
         self.max_listing_pages = int(
@@ -58,6 +61,8 @@ class SiteSpider(scrapy.Spider):
         spider.stop_after_known = settings.getint("EDUNEWS_STOP_AFTER_KNOWN_PAGES", 2)
         since = settings.get("EDUNEWS_SINCE")
         spider.since = date.fromisoformat(since) if since else None
+        # A refresh or a date-range rerun must walk the listings, not stop at "unchanged since last night".
+        spider.revalidate_listings = not (spider.refresh or since or settings.get("EDUNEWS_UNTIL"))
         if not spider.refresh and settings.get("EDUNEWS_DB"):
             spider.known_urls = _known_urls(settings.get("EDUNEWS_DB"), spider.profile.name)
         return spider
@@ -86,17 +91,25 @@ class SiteSpider(scrapy.Spider):
     # -- requests ---------------------------------------------------------------------------------------------
     def request(self, url: str, callback, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
-            canonical_url(url, self.rules.keep_params), callback=callback, errback=self.on_error, meta=meta
+            canonical_url(url, self.rules.keep_params), callback=callback, errback=self.on_error, meta=meta,
+            # Articles before the next listing page: the queue holds one page of articles, not the whole site's.
+            priority=1 if meta.get("edunews_article") else 0,
+        )
+
+    def listing_request(self, url: str, page: int, **meta: Any) -> scrapy.Request:
+        return self.request(
+            url, self.parse_listing, listing_page=page, edunews_unconditional=not self.revalidate_listings, **meta
         )
 
     def start_requests(self):
         if self.only_url:
-            yield self.request(self.only_url, self.parse_article, edunews_trusted=True).replace(
-                dont_filter=True
-            )
+            # Asked for by hand: always the whole page, whatever the archive's validators say.
+            yield self.request(
+                self.only_url, self.parse_article, edunews_trusted=True, edunews_unconditional=True
+            ).replace(dont_filter=True)
             return
         for url in self.profile.absolute_start_urls():
-            yield self.request(url, self.parse_listing, listing_page=1, edunews_trusted=True)
+            yield self.listing_request(url, 1, edunews_trusted=True)
 
     async def start(self):
         for request in self.start_requests():
@@ -135,6 +148,10 @@ class SiteSpider(scrapy.Spider):
         return self.parse_listing(response)
 
     def parse_listing(self, response: Response):
+        if response.status == 304:
+            # Unchanged since the last complete run: every article it links was handled then; older pages too.
+            self.crawler.stats.inc_value("edunews/listings_not_modified")
+            return
         if not isinstance(response, TextResponse):
             return
         doc = parse_document(response.text)
@@ -152,7 +169,7 @@ class SiteSpider(scrapy.Spider):
             if too_old:
                 self.crawler.stats.inc_value("edunews/before_since_skipped")
                 continue
-            yield self.request(link.url, self.parse_article, listing_date=link.date)
+            yield self.request(link.url, self.parse_article, listing_date=link.date, edunews_article=True)
         page = response.meta.get("listing_page", 1)
         # Consecutive pages of this listing holding only stored articles: the rest of it is older news.
         streak = response.meta.get("known_streak", 0) + 1 if links and not fresh else 0
@@ -164,9 +181,13 @@ class SiteSpider(scrapy.Spider):
             return
         following = next_page(doc, response.url, self.rules)
         if following and page < self.max_listing_pages:
-            yield self.request(following, self.parse_listing, listing_page=page + 1, known_streak=streak)
+            yield self.listing_request(following, page + 1, known_streak=streak)
 
     def parse_article(self, response: Response):
+        if response.status == 304:
+            # A refreshed article the server says is unchanged: the archive copy stands (its last_seen_at moves).
+            self.crawler.stats.inc_value("edunews/articles_not_modified")
+            return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("edunews/not_html")
             return
