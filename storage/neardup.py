@@ -259,6 +259,11 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
     the next, do not melt into one group), and the result depends only on the articles, not on the order
     they arrived in. Only pointers that change are written.
     """
+    seeds = list(seeds)
+    if len(seeds) == 1:
+        seen = _regroup_latest(conn, seeds[0])
+        if seen is not None:
+            return seen
     adjacency = _adjacency(conn, seeds)
     if not adjacency:
         return set()
@@ -275,6 +280,24 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
     changes = [(new, article_id) for article_id, new in target.items() if stored.get(article_id) != new]
     conn.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changes)
     return set(adjacency)
+
+
+def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | None:
+    """The usual case in constant time: an article that sorts after every one of its copies (tonight's news).
+
+    Members sorted before it decide without it, and none of its copies sorts after it, so its own pointer is
+    all that can change: the earliest original among its copies. None when it is not that case (an older
+    article arriving late can turn copies into originals further along: the whole group is worked out again).
+    """
+    direct = neighbours(conn, article_id)
+    keys = _keys(conn, [article_id, *direct])
+    if not keys or keys[-1][3] != article_id:
+        return None
+    stored = dict(_stored_pointers(conn, [k[3] for k in keys]))
+    original = next((k[3] for k in keys[:-1] if stored.get(k[3]) is None), None)
+    if stored.get(article_id) != original:
+        conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (original, article_id))
+    return {article_id, *direct}
 
 
 def _stored_pointers(conn: sqlite3.Connection, ids: Sequence[int]) -> Iterator[tuple[int, int | None]]:
