@@ -47,19 +47,21 @@ def match_expression(query: str) -> str | None:
     return f"{{{columns}}} : ({phrases})"
 
 
-# bm25 is computed for every row a query matches: over a million articles a common word matches hundreds of
-# thousands and ranking them all takes seconds. Ranking is done among the newest RANK_WINDOW matches (FTS5 walks
-# a rowid range without touching older rows), which for a news archive is the part a reader wants first anyway.
+# bm25 needs, for every query, how many of all articles hold each word: over a million articles a common word
+# costs FTS5 a walk of a doclist of hundreds of thousands of entries, about 150 ms, whatever the LIMIT. So a query
+# matching more than RANK_WINDOW articles lists the newest first (FTS5 walks its doclists backwards and stops at
+# `limit`); fewer matches are ranked by relevance. For a news archive, "newest first" is what a reader of a
+# common word expects anyway.
 RANK_WINDOW = 2000
 
 
-def _window_floor(conn: sqlite3.Connection, expression: str) -> int | None:
-    """The rowid from which the newest RANK_WINDOW matches start; None when fewer match (rank them all)."""
+def _many_matches(conn: sqlite3.Connection, expression: str) -> bool:
+    """Whether at least RANK_WINDOW articles match (it stops counting there)."""
     row = conn.execute(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
         (expression, RANK_WINDOW - 1),
     ).fetchone()
-    return row[0] if row else None
+    return row is not None
 
 
 def search(
@@ -69,10 +71,9 @@ def search(
     site: str | None = None,
     include_duplicates: bool = False,
 ) -> list[dict[str, Any]]:
-    """Articles matching every word of `query`, best first (bm25).
+    """Articles matching every word of `query`: best first (bm25), or newest first when more than RANK_WINDOW
+    articles match (see above; `rank` is then None).
 
-    When more than RANK_WINDOW articles match, the best of the newest RANK_WINDOW come first (see above); if
-    those hold fewer than `limit` results after the site and duplicate filters, all matches are ranked.
     Exact copies (articles with duplicate_of set) are left out unless `include_duplicates`.
     Each result has id, site, url, title, summary, published_at, author, duplicate_of and rank.
     """
@@ -80,33 +81,27 @@ def search(
     if expression is None:
         return []
     conn = db.conn if isinstance(db, sqlite_utils.Database) else db
-    floor = _window_floor(conn, expression) if limit is not None else None
-    if floor is not None:
-        found = _ranked(conn, expression, limit, site, include_duplicates, floor)
-        if len(found) >= limit:
-            return found
-    return _ranked(conn, expression, limit, site, include_duplicates, None)
+    newest = limit is not None and _many_matches(conn, expression)
+    return _ranked(conn, expression, limit, site, include_duplicates, newest)
 
 
 def _ranked(
     conn: sqlite3.Connection, expression: str, limit: int | None, site: str | None, include_duplicates: bool,
-    floor: int | None,
+    newest: bool,
 ) -> list[dict[str, Any]]:
     columns = ", ".join(f"a.{name}" for name in _RESULT_COLUMNS)
+    rank = "NULL" if newest else f"bm25({FTS_TABLE})"
     sql = (
-        f"SELECT {columns}, bm25({FTS_TABLE}) AS rank FROM {FTS_TABLE} "
+        f"SELECT {columns}, {rank} AS rank FROM {FTS_TABLE} "
         f"JOIN articles AS a ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?"
     )
     params: list[Any] = [expression]
-    if floor is not None:
-        sql += f" AND {FTS_TABLE}.rowid >= ?"
-        params.append(floor)
     if site is not None:
         sql += " AND a.site = ?"
         params.append(site)
     if not include_duplicates:
         sql += " AND a.duplicate_of IS NULL"
-    sql += " ORDER BY rank, a.id LIMIT ?"
+    sql += f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT ?" if newest else " ORDER BY rank, a.id LIMIT ?"
     params.append(-1 if limit is None else limit)
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]

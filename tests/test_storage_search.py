@@ -531,22 +531,28 @@ def test_replace_without_recursive_triggers_is_caught_and_repaired(archive):
     assert ids(search(archive.db, "hoi thi")) == [1]
 
 
-def test_ranking_window_keeps_common_words_bounded(tmp_path, monkeypatch):
+def test_common_words_list_the_newest_first(tmp_path, monkeypatch):
     import importlib
 
     # storage.search is also the name of the function the package exports; the module is wanted here.
-    monkeypatch.setattr(importlib.import_module("storage.search"), "RANK_WINDOW", 5)
+    module = importlib.import_module("storage.search")
     with Archive(tmp_path / "a.sqlite") as archive:
-        # The oldest article is the best match; nine newer ones mention the word once. Titles and bodies differ
+        # The oldest article is the best match; nine newer ones mention the words once. Titles and bodies differ
         # enough that no two are duplicates.
         archive.store_article(article(0, "Tuyển sinh tuyển sinh tuyển sinh", "tuyển sinh " * 5 + "đợt đầu",
                                       site="moet"))
         for n in range(1, 10):
             archive.store_article(article(n, f"Thông báo số {n} của trường", f"Kế hoạch {n}: tuyển sinh lớp {n}."))
-        best = search(archive.db, "tuyen sinh", limit=3)
-        # Ranked among the five newest matches only: the old best match is not reached.
-        assert len(best) == 3 and all(row["id"] >= 6 for row in best)
-        # A filter the window cannot satisfy falls back to ranking every match.
+        # Fewer matches than the window: ranked by relevance, the best first.
+        ranked = search(archive.db, "tuyen sinh", limit=3)
+        assert ranked[0]["site"] == "moet" and ranked[0]["rank"] is not None
+        monkeypatch.setattr(module, "RANK_WINDOW", 5)
+        # More: the newest first, unranked.
+        newest = search(archive.db, "tuyen sinh", limit=3)
+        assert [row["rank"] for row in newest] == [None] * 3
+        assert [row["id"] for row in newest] == sorted((row["id"] for row in newest), reverse=True)
+        assert newest[0]["id"] == max(row["id"] for row in search(archive.db, "tuyen sinh", limit=None))
+        # Filters still reach older articles.
         assert [row["site"] for row in search(archive.db, "tuyen sinh", limit=3, site="moet")] == ["moet"]
         # Without a limit every match is ranked: the best comes first.
         everything = search(archive.db, "tuyen sinh", limit=None)
