@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,11 @@ SITE = "incremental-demo"
 PER_PAGE = 20
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0", "--set", "LOG_LEVEL=WARNING"]
 HTML = "text/html; charset=utf-8"
+WORDS = (
+    "giáo dục đào tạo học sinh giáo viên trường lớp năm học hội nghị tổng kết triển khai nhiệm vụ chất lượng dạy "
+    "tỉnh huyện xã phong trào thi đua khen thưởng tập huấn chuyên môn kỳ thi tuyển sinh cơ sở vật chất thư viện "
+    "sách giáo khoa chương trình phổ thông mầm non tiểu học trung học bồi dưỡng kỹ năng an toàn giao thông"
+).split()
 TOPICS = ["Hội nghị tổng kết", "Tập huấn giáo viên", "Kỳ thi học sinh giỏi", "Khai giảng năm học", "Chuyển đổi số"]
 
 
@@ -49,10 +55,11 @@ def write_site(directory: Path, count: int) -> None:
         day = (first_day - timedelta(days=n)).strftime("%d/%m/%Y")
         title = f"{TOPICS[n % len(TOPICS)]} số {n} của Sở Giáo dục và Đào tạo"
         path = f"/tin-tuc/tin-hoat-dong-nganh/bai-viet-{n}.html"
+        # Every article its own text: a thousand near-identical bodies would be one near-duplicate group, which is
+        # not what this measures.
+        rnd = random.Random(n)
         body = "".join(
-            f"<p>Đoạn {k} của bài {n}: ngành giáo dục tỉnh tiếp tục triển khai nhiệm vụ năm học, "
-            f"nâng cao chất lượng dạy và học tại {n % 97 + 1} trường.</p>"
-            for k in range(1, 4)
+            "<p>" + " ".join(rnd.choice(WORDS) for _ in range(25)).capitalize() + ".</p>" for _ in range(3)
         )
         main = (
             f'<h1 class="title-detail">{title}</h1><div class="post-info"><span class="post-date">{day}</span></div>'

@@ -283,20 +283,45 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
 
 
 def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | None:
-    """The usual case in constant time: an article that sorts after every one of its copies (tonight's news).
+    """One newcomer regrouped from its own copies alone, in time bounded by how many copies it has.
 
-    Members sorted before it decide without it, and none of its copies sorts after it, so its own pointer is
-    all that can change: the earliest original among its copies. None when it is not that case (an older
-    article arriving late can turn copies into originals further along: the whole group is worked out again).
+    Members sorted before it decide without it (their stored pointers stand). It joins the earliest original
+    among them. If it is an original itself, every later copy of it whose original is later than it moves to it,
+    and so do the copies of an original that thereby becomes a copy, if they resemble the newcomer (then it is
+    their earliest original). Crawls meet listings newest first, so an older article arriving after its copies
+    is the usual case, not the exception. Returns None when some copy of a demoted original does not resemble
+    the newcomer: only the whole group worked out again is right then.
     """
     direct = neighbours(conn, article_id)
     keys = _keys(conn, [article_id, *direct])
-    if not keys or keys[-1][3] != article_id:
+    order = {key[3]: position for position, key in enumerate(keys)}
+    if article_id not in order:
         return None
-    stored = dict(_stored_pointers(conn, [k[3] for k in keys]))
-    original = next((k[3] for k in keys[:-1] if stored.get(k[3]) is None), None)
+    mine = order[article_id]
+    stored = dict(_stored_pointers(conn, list(order)))
+    original = next((k[3] for k in keys[:mine] if stored.get(k[3]) is None), None)
+    changes: dict[int, int | None] = {}
     if stored.get(article_id) != original:
-        conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (original, article_id))
+        changes[article_id] = original
+    if original is None:
+        for key in keys[mine + 1 :]:
+            later = key[3]
+            current = stored.get(later)
+            if current is not None and order.get(current, -1) < mine and current in order:
+                continue  # already a copy of an earlier original
+            if current is not None and current not in order:
+                # Its original is not among the newcomer's copies; compare their keys directly.
+                if _keys(conn, [current])[0] < keys[mine]:
+                    continue
+            changes[later] = article_id
+            if current is None:
+                # A demoted original: its copies follow it to the newcomer, which they must resemble.
+                for (dependent,) in conn.execute("SELECT id FROM articles WHERE duplicate_of = ?", (later,)):
+                    if dependent not in order:
+                        return None
+                    changes[dependent] = article_id
+    if changes:
+        conn.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", [(o, i) for i, o in changes.items()])
     return {article_id, *direct}
 
 
