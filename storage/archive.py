@@ -244,7 +244,7 @@ class Archive:
             article_id = self._insert(incoming, now)
             neardup.index_article(conn, article_id, incoming.fields["body_text"])
             # Joins the group of its exact and near copies; an earlier-published newcomer becomes the original.
-            neardup.regroup(conn, [article_id])
+            neardup.place(conn, article_id)
             status: Status = "new"
         else:
             article_id = row["id"]

@@ -188,13 +188,18 @@ def near_matches(conn: sqlite3.Connection, sig: bytes | None, exclude: int | Non
     ]
 
 
-def neighbours(conn: sqlite3.Connection, article_id: int) -> set[int]:
-    """Exact copies (same content_hash) and near copies of an article, as stored now."""
-    row = conn.execute(
+def _text_keys(conn: sqlite3.Connection, article_id: int) -> tuple[str | None, bytes | None] | None:
+    """An article's content_hash and signature; None when there is no such article."""
+    return conn.execute(
         "SELECT a.content_hash, s.signature FROM articles AS a "
         "LEFT JOIN near_signatures AS s ON s.article_id = a.id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
+
+
+def neighbours(conn: sqlite3.Connection, article_id: int) -> set[int]:
+    """Exact copies (same content_hash) and near copies of an article, as stored now."""
+    row = _text_keys(conn, article_id)
     if row is None:
         return set()
     return _neighbours(conn, article_id, row[0], row[1])
@@ -220,11 +225,7 @@ def _adjacency(conn: sqlite3.Connection, seeds: Iterable[int]) -> dict[int, set[
         article_id = todo.pop()
         if article_id in adjacency:
             continue
-        row = conn.execute(
-            "SELECT a.content_hash, s.signature FROM articles AS a "
-            "LEFT JOIN near_signatures AS s ON s.article_id = a.id WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
+        row = _text_keys(conn, article_id)
         if row is None:
             continue
         digest, sig = row
@@ -239,15 +240,21 @@ def _adjacency(conn: sqlite3.Connection, seeds: Iterable[int]) -> dict[int, set[
     return adjacency
 
 
-def _keys(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[bool, str, str, int]]:
-    rows: list[tuple[int, str | None, str | None]] = []
+def _rows(conn: sqlite3.Connection, columns: str, ids: Sequence[int]) -> Iterator[tuple]:
+    """`columns` of the articles with these ids, read in chunks that stay under SQLite's parameter limit."""
+    ids = list(ids)
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ", ".join("?" * len(chunk))
-        rows.extend(
-            conn.execute(f"SELECT id, published_at, first_seen_at FROM articles WHERE id IN ({marks})", chunk)
-        )
-    return sorted(_original_key(row) for row in rows)
+        chunk = ids[start : start + 500]
+        yield from conn.execute(f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+
+
+def _keys(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[bool, str, str, int]]:
+    """The articles' ordering keys (dedup._original_key), earliest-published first."""
+    return sorted(map(_original_key, _rows(conn, "id, published_at, first_seen_at", ids)))
+
+
+def _stored_pointers(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int | None]:
+    return dict(_rows(conn, "id, duplicate_of", ids))
 
 
 def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
@@ -259,11 +266,6 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
     the next, do not melt into one group), and the result depends only on the articles, not on the order
     they arrived in. Only pointers that change are written.
     """
-    seeds = list(seeds)
-    if len(seeds) == 1:
-        seen = _regroup_latest(conn, seeds[0])
-        if seen is not None:
-            return seen
     adjacency = _adjacency(conn, seeds)
     if not adjacency:
         return set()
@@ -276,14 +278,24 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
         target[article_id] = original
         if original is None:
             originals.append(article_id)
-    stored = dict(_stored_pointers(conn, list(target)))
+    stored = _stored_pointers(conn, list(target))
     changes = [(new, article_id) for article_id, new in target.items() if stored.get(article_id) != new]
     conn.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", changes)
     return set(adjacency)
 
 
-def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | None:
-    """One newcomer regrouped from its own copies alone, in time bounded by how many copies it has.
+def place(conn: sqlite3.Connection, article_id: int) -> set[int]:
+    """Group a newly inserted article (nothing points at it yet); returns the articles it saw.
+
+    Only a new article: the local rule below trusts every other stored pointer, which a changed text or a
+    backfill does not allow (those call regroup).
+    """
+    seen = _place_locally(conn, article_id)
+    return seen if seen is not None else regroup(conn, [article_id])
+
+
+def _place_locally(conn: sqlite3.Connection, article_id: int) -> set[int] | None:
+    """A newcomer grouped from its own copies alone, in time bounded by how many copies it has.
 
     Members sorted before it decide without it (their stored pointers stand). It joins the earliest original
     among them. If it is an original itself, every later copy of it whose original is later than it moves to it,
@@ -298,7 +310,7 @@ def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | Non
     if article_id not in order:
         return None
     mine = order[article_id]
-    stored = dict(_stored_pointers(conn, list(order)))
+    stored = _stored_pointers(conn, list(order))
     original = next((k[3] for k in keys[:mine] if stored.get(k[3]) is None), None)
     changes: dict[int, int | None] = {}
     if stored.get(article_id) != original:
@@ -307,12 +319,11 @@ def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | Non
         for key in keys[mine + 1 :]:
             later = key[3]
             current = stored.get(later)
-            if current is not None and order.get(current, -1) < mine and current in order:
-                continue  # already a copy of an earlier original
-            if current is not None and current not in order:
-                # Its original is not among the newcomer's copies; compare their keys directly.
-                if _keys(conn, [current])[0] < keys[mine]:
-                    continue
+            if current is not None:
+                # Its original may not be among the newcomer's copies: then its key is read.
+                earlier = order[current] < mine if current in order else _keys(conn, [current]) < [keys[mine]]
+                if earlier:
+                    continue  # already a copy of an earlier original
             changes[later] = article_id
             if current is None:
                 # A demoted original: its copies follow it to the newcomer, which they must resemble.
@@ -323,13 +334,6 @@ def _regroup_latest(conn: sqlite3.Connection, article_id: int) -> set[int] | Non
     if changes:
         conn.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?", [(o, i) for i, o in changes.items()])
     return {article_id, *direct}
-
-
-def _stored_pointers(conn: sqlite3.Connection, ids: Sequence[int]) -> Iterator[tuple[int, int | None]]:
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ", ".join("?" * len(chunk))
-        yield from conn.execute(f"SELECT id, duplicate_of FROM articles WHERE id IN ({marks})", chunk)
 
 
 # -- Backfill of archives that predate the index ----------------------------------------------------

@@ -80,12 +80,6 @@ def touch_articles(conn: sqlite3.Connection, urls: Iterable[str], seen_at: str) 
     return cursor.rowcount
 
 
-def forget(conn: sqlite3.Connection, urls: Iterable[str]) -> None:
-    """Drop the validators of urls (their next fetch is unconditional)."""
-    with conn:
-        conn.executemany("DELETE FROM http_validators WHERE url = ?", ((u,) for u in urls))
-
-
 def connect(path: str) -> sqlite3.Connection:
     """A connection to the archive for the validators alone (the archive must already exist with its schema)."""
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
