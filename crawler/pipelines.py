@@ -139,18 +139,16 @@ class StorePipeline:
         if not in_date_range(item.published_at, self.since, self.until):
             stats.inc_value("edunews/articles_out_of_range")
             raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
+        page = None
+        if self.store_pages and item.raw_page:
+            page = {**item.raw_page, "fetched_at": item.fetched_at, "site": item.site}
         try:
-            result = self.archive.store_article(item.record())
+            # The raw page goes in the article's transaction: both are stored, or neither.
+            result = self.archive.store_article(item.record(), page)
         except sqlite3.OperationalError as exc:
             self._write_failed(exc, item)
             raise DropItem(f"not stored ({exc}): {item.fetched_url}") from exc
         stats.inc_value(f"edunews/articles_{result.status}")
-        if self.store_pages and item.raw_page:
-            try:
-                self.archive.store_page({**item.raw_page, "fetched_at": item.fetched_at, "site": item.site})
-            except sqlite3.OperationalError as exc:
-                # The article is stored (its own transaction); only its raw page for reparse is missing.
-                self._write_failed(exc, item)
         return item
 
     def _write_failed(self, exc: sqlite3.OperationalError, item: ArticleItem) -> None:

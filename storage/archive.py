@@ -33,8 +33,6 @@ CHANGE_FIELDS = ("title", "summary", "body_text", "published_at", "author")
 # A change in one of these keeps the old version in revisions.
 REVISED_FIELDS = ("title", "body_text")
 IMAGE_KEYS = ("src", "caption", "alt", "credit")
-# Article columns the search index reads (besides the image captions).
-INDEXED_TEXT = ("title", "summary", "body_text")
 ATTACHMENT_KEYS = ("url", "title")
 
 Status = Literal["new", "updated", "unchanged", "duplicate"]
@@ -185,16 +183,22 @@ class Archive:
 
     # Articles -------------------------------------------------------------------------------
 
-    def store_article(self, article: Mapping[str, Any]) -> StoreResult:
+    def store_article(
+        self, article: Mapping[str, Any], page: Mapping[str, Any] | None = None
+    ) -> StoreResult:
         """Insert or update one article, record its URLs and mark exact and near duplicates, atomically.
 
         The article is found by identity, else by any of its URLs. A stored article is updated
         when its title, summary, text, date, author, images or attachments changed; a field the
         new crawl did not find (None, or no images) keeps its stored value, since a failed
         extraction is no evidence the page lost it. Otherwise only last_seen_at and fetched_at
-        move. On any error the transaction is rolled back and nothing is written.
+        move. `page`, the fetched page as `store_page` takes it, is written in the same
+        transaction: an article is never kept without the raw page `reparse` reads, nor the
+        other way round. On any error the transaction is rolled back and nothing is written.
         """
         incoming = _prepare(article)
+        # Compressed before the write lock is taken: other writers wait on the lock, not on zlib.
+        page_row = _page_row(page) if page is not None else None
         conn = self.db.conn
         if conn.in_transaction:
             raise RuntimeError("store_article needs its own transaction; one is already open")
@@ -202,6 +206,8 @@ class Archive:
         conn.execute("BEGIN IMMEDIATE")
         try:
             result = self._store(conn, incoming, now)
+            if page_row is not None:
+                _write_page(conn, page_row)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -241,7 +247,7 @@ class Archive:
     def _store(self, conn: sqlite3.Connection, incoming: _Incoming, now: str) -> StoreResult:
         row = self._find(conn, incoming)
         if row is None:
-            article_id = self._insert(incoming, now)
+            article_id = self._insert(conn, incoming, now)
             neardup.index_article(conn, article_id, incoming.fields["body_text"])
             # Joins the group of its exact and near copies; an earlier-published newcomer becomes the original.
             neardup.place(conn, article_id)
@@ -249,8 +255,9 @@ class Archive:
         else:
             article_id = row["id"]
             status = "updated" if self._update(conn, row, incoming, now) else "unchanged"
-        self.db["article_urls"].insert_all(
-            ({"url": url, "article_id": article_id} for url in incoming.urls), ignore=True
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+            [(url, article_id) for url in incoming.urls],
         )
         duplicate_of = conn.execute(
             "SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)
@@ -259,27 +266,25 @@ class Archive:
             status = "duplicate"
         return StoreResult(status, article_id, duplicate_of)
 
-    def _insert(self, incoming: _Incoming, now: str) -> int:
+    def _insert(self, conn: sqlite3.Connection, incoming: _Incoming, now: str) -> int:
         fields = incoming.fields
-        record = {
-            "url": incoming.url,
-            "identity": incoming.identity,
-            **fields,
-            "content_hash": content_hash(fields["body_text"], fields["title"]),
-            "first_seen_at": now,
-            "last_seen_at": now,
-            "fetched_at": incoming.fetched_at,
-            "crawl_id": self.crawl_id,
-        }
-        if incoming.images:
-            # Every image insert re-indexes its article; with the text set last, the text is
-            # folded and indexed once instead of twice per image.
-            record.update(dict.fromkeys(INDEXED_TEXT))
-        article_id = int(self.db["articles"].insert(record).last_pk)
-        self._write_images(article_id, incoming.images)
-        self._write_attachments(article_id, incoming.attachments)
-        if incoming.images:
-            self.db["articles"].update(article_id, {k: fields[k] for k in INDEXED_TEXT})
+        # The id is chosen here, as SQLite would (the largest plus one; BEGIN IMMEDIATE keeps other writers
+        # out), so that the article, its images and attachments are indexed once, when all are in.
+        article_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
+        with fts.deferred_indexing(conn, article_id):
+            _insert_row(conn, "articles", {
+                "id": article_id,
+                "url": incoming.url,
+                "identity": incoming.identity,
+                **fields,
+                "content_hash": content_hash(fields["body_text"], fields["title"]),
+                "first_seen_at": now,
+                "last_seen_at": now,
+                "fetched_at": incoming.fetched_at,
+                "crawl_id": self.crawl_id,
+            })
+            self._write_images(conn, article_id, incoming.images)
+        self._write_attachments(conn, article_id, incoming.attachments)
         return article_id
 
     def _update(
@@ -321,15 +326,16 @@ class Archive:
             if self.crawl_id is not None:
                 updates["crawl_id"] = self.crawl_id
         if images_changed:
-            # As in _insert: text aside while the images change, so it is indexed once.
-            self.db["articles"].update(article_id, dict.fromkeys(INDEXED_TEXT))
-            conn.execute("DELETE FROM images WHERE article_id = ?", (article_id,))
-            self._write_images(article_id, incoming.images)
-            updates.update({k: merged[k] for k in INDEXED_TEXT})
-        self.db["articles"].update(article_id, updates)
+            # As in _insert: the text and every image change, then one re-index.
+            with fts.deferred_indexing(conn, article_id):
+                conn.execute("DELETE FROM images WHERE article_id = ?", (article_id,))
+                self._write_images(conn, article_id, incoming.images)
+                _update_row(conn, "articles", article_id, updates)
+        else:
+            _update_row(conn, "articles", article_id, updates)
         if attachments_changed:
             conn.execute("DELETE FROM attachments WHERE article_id = ?", (article_id,))
-            self._write_attachments(article_id, incoming.attachments)
+            self._write_attachments(conn, article_id, incoming.attachments)
         if changed:
             neardup.index_article(conn, article_id, merged["body_text"])
             neardup.regroup(conn, {article_id, *old_copies})
@@ -344,20 +350,20 @@ class Archive:
             (article_id,),
         ).fetchall()
 
-    def _write_images(self, article_id: int, images: list[tuple]) -> None:
-        self.db["images"].insert_all(
-            {
-                "article_id": article_id,
-                "position": position,
-                **dict(zip(IMAGE_KEYS, image, strict=True)),
-            }
-            for position, image in enumerate(images, start=1)
+    @staticmethod
+    def _write_images(conn: sqlite3.Connection, article_id: int, images: list[tuple]) -> None:
+        conn.executemany(
+            f"INSERT INTO images (article_id, position, {', '.join(IMAGE_KEYS)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(IMAGE_KEYS))})",
+            [(article_id, position, *image) for position, image in enumerate(images, start=1)],
         )
 
-    def _write_attachments(self, article_id: int, attachments: list[tuple]) -> None:
-        self.db["attachments"].insert_all(
-            {"article_id": article_id, **dict(zip(ATTACHMENT_KEYS, item, strict=True))}
-            for item in attachments
+    @staticmethod
+    def _write_attachments(conn: sqlite3.Connection, article_id: int, attachments: list[tuple]) -> None:
+        conn.executemany(
+            f"INSERT INTO attachments (article_id, {', '.join(ATTACHMENT_KEYS)}) "
+            f"VALUES (?, {', '.join('?' * len(ATTACHMENT_KEYS))})",
+            [(article_id, *item) for item in attachments],
         )
 
     # Raw pages -------------------------------------------------------------------------------
@@ -365,24 +371,11 @@ class Archive:
     def store_page(self, page: Mapping[str, Any]) -> None:
         """Keep a fetched page (keys: url, fetched_at, status, headers, body, site, family, urls,
         listing_date, encoding), replacing the earlier fetch of the same URL. body is bytes or text; it is
-        stored zlib-compressed, headers and urls as JSON."""
-        body = page.get("body") or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        row = {
-            "url": page["url"],
-            "fetched_at": page.get("fetched_at"),
-            "status": page.get("status"),
-            "headers": json.dumps(page.get("headers") or {}, ensure_ascii=False),
-            "body": zlib.compress(body, 6),
-            "site": _text(page.get("site")),
-            "family": page.get("family"),
-            "urls": json.dumps(list(page.get("urls") or ()), ensure_ascii=False),
-            "listing_date": page.get("listing_date"),
-            "encoding": page.get("encoding"),
-        }
-        with self.db.conn:
-            self.db["pages"].upsert(row, pk="url")
+        stored zlib-compressed, headers and urls as JSON. (store_article(article, page) keeps an article's
+        page in the article's own transaction.)"""
+        row = _page_row(page)
+        with self.db.conn as conn:
+            _write_page(conn, row)
 
     def pages(self, site: str | None = None, since: str | None = None) -> Iterable[dict[str, Any]]:
         """Stored pages oldest fetch first, body decompressed, headers and urls decoded; site and
@@ -452,6 +445,52 @@ class Archive:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _insert_row(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> int:
+    """INSERT one row (column names are this module's own constants, never input)."""
+    columns = ", ".join(f'"{name}"' for name in row)
+    cursor = conn.execute(
+        f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(row))})', tuple(row.values())
+    )
+    return int(cursor.lastrowid)
+
+
+def _update_row(conn: sqlite3.Connection, table: str, row_id: int, values: Mapping[str, Any]) -> None:
+    """UPDATE the named columns of one row by id (names are this module's own constants)."""
+    if values:
+        assignments = ", ".join(f'"{name}" = ?' for name in values)
+        conn.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', (*values.values(), row_id))
+
+
+PAGE_COLUMNS = ("url", "fetched_at", "status", "headers", "body", "site", "family", "urls", "listing_date", "encoding")
+_PAGE_UPSERT = (
+    f"INSERT INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({', '.join('?' * len(PAGE_COLUMNS))}) "
+    f"ON CONFLICT (url) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in PAGE_COLUMNS[1:])}"
+)
+
+
+def _page_row(page: Mapping[str, Any]) -> tuple:
+    """A pages row, in PAGE_COLUMNS order, from a fetched page mapping."""
+    body = page.get("body") or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return (
+        page["url"],
+        page.get("fetched_at"),
+        page.get("status"),
+        json.dumps(page.get("headers") or {}, ensure_ascii=False),
+        zlib.compress(body, 6),
+        _text(page.get("site")),
+        page.get("family"),
+        json.dumps(list(page.get("urls") or ()), ensure_ascii=False),
+        page.get("listing_date"),
+        page.get("encoding"),
+    )
+
+
+def _write_page(conn: sqlite3.Connection, row: tuple) -> None:
+    conn.execute(_PAGE_UPSERT, row)
 
 
 _STATS_SQL = """

@@ -16,6 +16,13 @@ maps letter to letter, fold(a || ' ' || b) == fold(a) || ' ' || fold(b); so two 
 fold each article's text columns and each caption in steps, and the triggers join the pieces.
 SQLite flattens the views, so a trigger folds only the one article it touches.
 
+Deferred indexing: while an article's id is in `articles_fts_pending`, f gives no row for it, so the
+triggers leave the index alone; the pending row's own triggers remove f(before) when it is added and
+add f(after) when it is deleted. A writer that changes an article and several of its images in one
+transaction (`deferred_indexing`) thus indexes it once: FTS5 writes its pending terms to disk
+whenever a row id repeats within a transaction, and an article with images would otherwise be
+indexed once more per image. The table is empty outside such a transaction.
+
 Triggers and clients:
 - UPDATEs of columns outside the index (last_seen_at, duplicate_of, ...) do not touch it.
 - INSERT ... ON CONFLICT DO UPDATE and INSERT OR IGNORE work from any client: nothing is removed
@@ -28,10 +35,14 @@ Triggers and clients:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from storage.fold import fold_steps, replace_sql
 
 FTS_TABLE = "articles_fts"
+PENDING_TABLE = "articles_fts_pending"
+PENDING_DDL = f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (article_id INTEGER PRIMARY KEY)"
 FTS_COLUMNS = ("title", "summary", "body_text", "captions", "folded")
 # Exact columns, searched when a query carries diacritics.
 EXACT_COLUMNS = ("title", "summary", "body_text", "captions")
@@ -116,6 +127,7 @@ def _values(
     Yields no row when the article does not exist, so triggers need no existence test.
     """
     conditions = [f"a.id = {article_id}"] if article_id else []
+    conditions.append(f"a.id NOT IN (SELECT article_id FROM {PENDING_TABLE})")
     if when:
         conditions.append(f"({when})")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -162,7 +174,22 @@ TRIGGERS: dict[str, str] = {
     f"{index_sql('OLD.article_id', when=_MOVED)} {index_sql('NEW.article_id')} END",
     "images_fts_bd": f"BEFORE DELETE ON images BEGIN {unindex_sql('OLD.article_id')} END",
     "images_fts_ad": f"AFTER DELETE ON images BEGIN {index_sql('OLD.article_id')} END",
+    # BEFORE: the article is still indexed, and its row is removed as it was.
+    "articles_fts_pending_bi": f"BEFORE INSERT ON {PENDING_TABLE} BEGIN {unindex_sql('NEW.article_id')} END",
+    "articles_fts_pending_ad": f"AFTER DELETE ON {PENDING_TABLE} BEGIN {index_sql('OLD.article_id')} END",
 }
+
+
+@contextmanager
+def deferred_indexing(conn: sqlite3.Connection, article_id: int) -> Iterator[None]:
+    """Index the article once, after the block, whatever the block changes of it and its images.
+
+    Runs inside the caller's transaction; on an exception the caller rolls back, which also
+    clears the pending row.
+    """
+    conn.execute(f"INSERT INTO {PENDING_TABLE} (article_id) VALUES (?)", (article_id,))
+    yield
+    conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE article_id = ?", (article_id,))
 
 
 def create_search_index(conn: sqlite3.Connection) -> None:
@@ -170,15 +197,45 @@ def create_search_index(conn: sqlite3.Connection) -> None:
 
     Runs inside the caller's transaction.
     """
-    for name in TRIGGERS:
+    _drop_triggers(conn)
+    conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    _create_views(conn)
+    conn.execute(FTS_DDL)
+    conn.execute(PENDING_DDL)
+    conn.execute(f"DELETE FROM {PENDING_TABLE}")
+    populate(conn)
+    _create_triggers(conn)
+
+
+def install_triggers(conn: sqlite3.Connection) -> None:
+    """Replace the fold views and triggers, keeping the index (for a new trigger set over the same fold).
+
+    Runs inside the caller's transaction.
+    """
+    _drop_triggers(conn)
+    _create_views(conn)
+    conn.execute(PENDING_DDL)
+    _create_triggers(conn)
+
+
+def _drop_triggers(conn: sqlite3.Connection) -> None:
+    # Every search-index trigger there is, including those of older versions.
+    names = [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'articles\\_fts\\_%' ESCAPE '\\' "
+        "OR name LIKE 'images\\_fts\\_%' ESCAPE '\\')"
+    )]
+    for name in {*names, *TRIGGERS}:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _create_views(conn: sqlite3.Connection) -> None:
     for name in reversed(FOLD_VIEWS):
         conn.execute(f"DROP VIEW IF EXISTS {name}")
-    conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     for name, select in FOLD_VIEWS.items():
         conn.execute(f"CREATE VIEW {name} AS {select}")
-    conn.execute(FTS_DDL)
-    populate(conn)
+
+
+def _create_triggers(conn: sqlite3.Connection) -> None:
     for name, body in TRIGGERS.items():
         conn.execute(f"CREATE TRIGGER {name} {body}")
 

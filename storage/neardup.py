@@ -39,6 +39,7 @@ import unicodedata
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
+from operator import eq
 
 from storage.dedup import SHORT_BODY_WORDS, _original_key
 
@@ -138,7 +139,7 @@ def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity: the share of bins on which two signatures agree."""
     if a == b:
         return 1.0
-    return sum(x == y for x, y in zip(_SIG.unpack(a), _SIG.unpack(b), strict=True)) / BINS
+    return sum(map(eq, _SIG.unpack(a), _SIG.unpack(b))) / BINS
 
 
 # -- The index in the archive ------------------------------------------------------------------------

@@ -15,7 +15,10 @@ import sqlite_utils
 from storage import fts, neardup
 from storage.dedup import SHORT_BODY_WORDS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# The last version whose search index holds something else (fold, columns): an older archive is re-indexed on
+# open, a newer one only gets the current views and triggers (3: deferred indexing, same index).
+INDEX_CHANGED_AT = 1
 BUSY_TIMEOUT_MS = 30_000
 
 # Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
@@ -511,8 +514,10 @@ def migrate(db: sqlite_utils.Database) -> int:
             for version in sorted(DATA_MIGRATIONS):
                 if found < version <= SCHEMA_VERSION:
                     DATA_MIGRATIONS[version](conn)
-            # Rebuilt rather than patched: the fold or the trigger set may have changed.
-            fts.create_search_index(conn)
+            if found < INDEX_CHANGED_AT:
+                fts.create_search_index(conn)
+            else:
+                fts.install_triggers(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

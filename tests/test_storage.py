@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import DESCRIPTIONS, SCHEMA_VERSION, Archive, content_hash, search
+from storage import archive as archive_module
 from storage import schema as schema_module
 from storage.dedup import SHORT_BODY_WORDS
 
@@ -292,6 +293,31 @@ def test_data_migration_steps_run_once_for_older_versions(tmp_path, monkeypatch)
     with Archive(path):
         pass
     assert calls == [1]
+
+
+def test_an_archive_of_version_2_gets_the_new_triggers_without_reindexing(tmp_path, monkeypatch):
+    path = tmp_path / "v2.sqlite"
+    with Archive(path) as archive:
+        archive.store_article(make_article(1))
+    # As version 2 left it: no deferred-indexing table or triggers.
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TRIGGER articles_fts_pending_bi; DROP TRIGGER articles_fts_pending_ad; "
+        "DROP TABLE articles_fts_pending; PRAGMA user_version = 2;"
+    )
+    conn.close()
+
+    def no_rebuild(conn):
+        raise AssertionError("the index holds the same terms: it must not be rebuilt")
+
+    monkeypatch.setattr(schema_module.fts, "create_search_index", no_rebuild)
+    with Archive(path) as archive:
+        assert archive.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert archive.db["articles_fts_pending"].exists()
+        assert archive.store_article(make_article(2, body_text=OTHER_BODY)).status == "new"
+        # Both articles found by a caption word without diacritics: the old row kept, the new one indexed.
+        assert sorted(r["id"] for r in search(archive.db, "dang khoa")) == [1, 2]
+        assert archive.integrity_ok() and archive.search_index_ok()
 
 
 def test_newer_archive_is_refused(tmp_path):
@@ -583,7 +609,7 @@ def test_empty_bodies_are_never_duplicates(archive):
 
 
 def test_failing_write_leaves_nothing_behind(archive, monkeypatch):
-    def broken(self, article_id, attachments):
+    def broken(*args):
         raise OSError("disk vanished")
 
     monkeypatch.setattr(Archive, "_write_attachments", broken)
@@ -596,11 +622,49 @@ def test_failing_write_leaves_nothing_behind(archive, monkeypatch):
     assert archive.store_article(make_article(1)).status == "new"  # the connection is usable again
 
 
+def test_article_and_its_raw_page_are_written_together(archive, monkeypatch):
+    page = {"url": make_article(1)["url"], "status": 200, "headers": {"Content-Type": "text/html"},
+            "body": "<p>Hội nghị sơ kết</p>".encode(), "family": "provincial", "urls": [], "site": "gialai"}
+    assert archive.store_article(make_article(1), page).status == "new"
+    stored = list(archive.pages())
+    assert [p["url"] for p in stored] == [page["url"]] and stored[0]["body"] == page["body"]
+
+    def broken(*args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(archive_module, "_write_page", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        archive.store_article(make_article(2, body_text=OTHER_BODY), {**page, "url": make_article(2)["url"]})
+    # Neither the article nor its page: reparse never meets an article without its page.
+    assert archive.db["articles"].count == 1 and archive.db["pages"].count == 1
+    assert archive.db["articles_fts_pending"].count == 0
+    assert archive.integrity_ok() and archive.search_index_ok()
+
+
+def test_articles_with_images_are_indexed_once_and_nothing_stays_pending(archive):
+    images = [{"src": f"{BASE}/anh-{n}.jpg", "caption": f"Ảnh {n}: học sinh Trường THCS Nguyễn Du"} for n in range(4)]
+    first = archive.store_article(make_article(1, images=images)).article_id
+    # An update changing text and images at once goes through the same deferred index.
+    archive.store_article(make_article(1, body_text=OTHER_BODY, images=images[:2]))
+    second = archive.store_article(make_article(2, images=images[1:])).article_id
+    assert archive.db["articles_fts_pending"].count == 0
+    assert {r["id"] for r in search(archive.db, "nguyen du")} == {first, second}
+    assert archive.search_index_ok()
+    # A plain client changing captions afterwards still keeps the index exact (the triggers work on their own).
+    conn = sqlite3.connect(archive.path)
+    conn.execute("PRAGMA recursive_triggers = ON")
+    conn.execute("UPDATE images SET caption = 'Giáo viên Trường Tiểu học Kim Đồng' WHERE article_id = ?", (first,))
+    conn.commit()
+    conn.close()
+    assert [r["id"] for r in search(archive.db, "kim dong")] == [first]
+    assert archive.search_index_ok()
+
+
 def test_failing_update_keeps_the_previous_version(archive, monkeypatch):
     archive.store_article(make_article(1))
     before = snapshot(archive)
 
-    def broken(self, article_id, images):
+    def broken(*args):
         raise RuntimeError("interrupted")
 
     monkeypatch.setattr(Archive, "_write_images", broken)
@@ -621,8 +685,8 @@ def test_reader_is_not_blocked_while_an_article_is_being_written(tmp_path, monke
     original = Archive._write_images
     outcome: list = []
 
-    def paused(self, article_id, images):
-        original(self, article_id, images)
+    def paused(self, conn, article_id, images):
+        original(conn, article_id, images)
         inside.set()
         release.wait(30)
 
