@@ -56,11 +56,27 @@ for _position, (_path, _order) in enumerate(_ORDERED):
 globals().update(_CLASSES)
 
 
+def peak_rss_kib() -> int | None:
+    """This process's own peak resident set (Linux VmHWM), None elsewhere.
+
+    Not ru_maxrss: Linux carries a process's maxrss across exec, so a child forked from the bench (which holds
+    the generated sites in memory) would report the bench's size, not its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 @atexit.register
 def _write() -> None:
     path = os.environ.get("BENCH_TIMING_FILE")
-    if path and _done:
+    if path:
         width = len(STEPS)
         rows = [list(_done[start : start + width]) for start in range(0, len(_done), width)]
         with open(path, "w", encoding="utf-8") as out:
-            json.dump({"steps": STEPS, "articles": rows}, out)
+            json.dump({"steps": STEPS, "articles": rows, "peak_rss_kib": peak_rss_kib()}, out)
