@@ -41,6 +41,7 @@ VI_TABLES: dict[str, str] = {
     "near_bands": "Tra cứu bài gần trùng: các dải (band) của chữ ký MinHash, mỗi dải một mã băm.",
     "http_validators": "ETag và Last-Modified của các trang đã tải, để lần sau chỉ hỏi trang có thay đổi không.",
     "articles_fts": "Chỉ mục tìm kiếm toàn văn (có dấu và không dấu), cập nhật tự động bằng trigger.",
+    "articles_fts_pending": "Bài đang chờ ghi vào chỉ mục tìm kiếm trong lúc lưu (ngoài lúc đó luôn trống).",
     "articles_fts_fold_1": "Bước trung gian khi bỏ dấu nội dung bài viết cho chỉ mục tìm kiếm.",
     "articles_fts_fold": "Nội dung bài viết đã bỏ dấu, dùng cho chỉ mục tìm kiếm.",
     "images_fts_fold_1": "Bước trung gian khi bỏ dấu chú thích ảnh cho chỉ mục tìm kiếm.",
@@ -225,7 +226,7 @@ def build_metadata(database: str, tables: set[str] | None = None) -> dict[str, A
             entry["facets"] = FACETS[table]
         if table in SORTABLE:
             entry["sortable_columns"] = SORTABLE[table]
-        if table.endswith("_fold") or "_fold_" in table:
+        if table.endswith("_fold") or "_fold_" in table or table == "articles_fts_pending":
             entry["hidden"] = True
         entries[table] = entry
     if "articles" in entries:

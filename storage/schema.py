@@ -454,6 +454,11 @@ _FOLD_COLUMNS = {
     "body_text_f": "Article text, diacritics folded.",
     "caption_f": "Caption, diacritics folded.",
 }
+DESCRIPTIONS[fts.PENDING_TABLE] = {
+    "description": "Search-index plumbing: articles whose index entry is written once their images are in, during "
+    "a write; empty otherwise (do not drop).",
+    "columns": {"article_id": _ARTICLE},
+}
 # The fold runs in steps, as SQLite's parser cannot nest all 134 replace() calls at once.
 for _view, _columns in fts.FOLD_VIEW_COLUMNS.items():
     DESCRIPTIONS[_view] = {
