@@ -11,7 +11,7 @@ build time and the archive size. Target: p95 <= 50 ms.
 When a trial build says full bodies would take longer than --budget minutes, bodies are shortened to fit and the
 sizes used are printed.
 
-    python bench/search.py [--articles 1000000] [--budget 15] [--db PATH]
+    python bench/search.py [--articles 1000000] [--budget 15] [--db PATH] [--reuse] [--datasette]
 """
 
 from __future__ import annotations
@@ -148,12 +148,14 @@ def main() -> int:
     parser.add_argument("--db", type=Path, help="keep the archive here (default: a temporary file)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
     parser.add_argument("--reuse", action="store_true", help="time the queries on the archive --db already holds")
+    parser.add_argument("--datasette", action="store_true",
+                        help="also time Datasette's own search page (articles?_search=) as `edunews serve` sets it up")
     options = parser.parse_args()
     writer = Writer()
     body_words = (300, 600)
     with tempfile.TemporaryDirectory() as tmp:
         if options.reuse and options.db and options.db.exists():
-            return timed_queries(sqlite3.connect(options.db), writer, options)
+            return timed_queries(sqlite3.connect(options.db), writer, options, options.db)
         # Two trial builds, full and quarter-length bodies: the cost per article is partly per word (tokens
         # indexed twice, folded) and partly fixed (the triggers' statements), so a line through both predicts.
         trial = min(10_000, options.articles)
@@ -181,10 +183,10 @@ def main() -> int:
               f"{words[0]} words in all, {words[1]:.0f} a body) in {seconds / 60:.1f} min "
               f"({options.articles / seconds:.0f} articles/s); archive {size / 1e9:.2f} GB "
               f"({size / options.articles / 1024:.1f} KB an article)")
-        return timed_queries(conn, writer, options)
+        return timed_queries(conn, writer, options, path)
 
 
-def timed_queries(conn: sqlite3.Connection, writer: Writer, options: argparse.Namespace) -> int:
+def timed_queries(conn: sqlite3.Connection, writer: Writer, options: argparse.Namespace, path: Path) -> int:
     timings: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     newest: dict[str, float] = {}
@@ -215,7 +217,38 @@ def timed_queries(conn: sqlite3.Connection, writer: Writer, options: argparse.Na
     ordered = sorted(newest.values())
     print(f"newest-20 by rowid, ms: p50 {statistics.median(ordered):.1f}  p95 {ordered[int(len(ordered) * 0.95)]:.1f}"
           f"  max {ordered[-1]:.1f}")
+    if options.datasette:
+        datasette_pages(path, [query for _, query in queries(writer)])
     return 0
+
+
+def datasette_pages(path: Path, texts: list[str]) -> None:
+    """Time Datasette's table page with ?_search= (HTML, as an analyst opens it; count and facets included)."""
+    import asyncio
+    from urllib.parse import quote
+
+    from edunews.serve import make_datasette
+
+    app = make_datasette(str(path))
+    database = path.stem
+
+    async def run() -> list[tuple[float, str, int]]:
+        out = []
+        for text in texts:
+            url = f"/{database}/articles?_search={quote(text)}"
+            await app.client.get(url)  # pages read in
+            started = time.perf_counter()
+            response = await app.client.get(url)
+            out.append(((time.perf_counter() - started) * 1000, text, response.status_code))
+        return out
+
+    pages = asyncio.run(run())
+    ordered = sorted(ms for ms, _, _ in pages)
+    print(f"Datasette articles?_search= page, ms: p50 {statistics.median(ordered):.0f}  "
+          f"p95 {ordered[int(len(ordered) * 0.95)]:.0f}  max {ordered[-1]:.0f}  "
+          f"(statuses {sorted({status for _, _, status in pages})})")
+    for ms, text, _ in sorted(pages, reverse=True)[:5]:
+        print(f"  {ms:8.0f} ms  {text!r}")
 
 
 if __name__ == "__main__":

@@ -182,6 +182,15 @@ def test_facets_and_views(datasette, archive):
     assert all(c["caption"] and c["article_title"] for c in captions)
 
 
+def test_configured_facets_without_suggestions(datasette):
+    # Suggested facets (one trial query per column) are off; the configured ones are computed with a search.
+    data = get_json(datasette, "articles", _search="giao duc", _size="1")
+    assert set(data["facet_results"]) == {"site", "category", "author"}
+    assert data["suggested_facets"] == []
+    settings = json.loads(urllib.request.urlopen(f"{datasette}/-/settings.json", timeout=10).read())
+    assert settings["suggest_facets"] is False
+
+
 def test_metadata_served(datasette):
     with urllib.request.urlopen(f"{datasette}/-/metadata.json", timeout=30) as response:
         meta = json.loads(response.read())
