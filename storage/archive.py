@@ -269,7 +269,7 @@ class Archive:
     def _insert(self, conn: sqlite3.Connection, incoming: _Incoming, now: str) -> int:
         fields = incoming.fields
         # The id is chosen here, as SQLite would (the largest plus one; BEGIN IMMEDIATE keeps other writers
-        # out), so that the article, its images and attachments are indexed once, when all are in.
+        # out), so that the article is indexed for search once, when its text and every caption are in.
         article_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
         with fts.deferred_indexing(conn, article_id):
             _insert_row(conn, "articles", {
