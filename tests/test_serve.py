@@ -28,11 +28,13 @@ from edunews.demo import sites_toml
 from edunews.fixtures.server import serve_sites, site_names
 from edunews.serve import QUERIES, build_metadata
 from storage import DESCRIPTIONS, search
+from storage.search import match_expression
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]
 # Parameters for the canned queries that take some.
-QUERY_PARAMS = {"search_articles": {"q": "dao tao"}, "article_with_images": {"id": "1"}}
+QUERY_PARAMS = {"search_articles": {"q": "dao tao"}, "search_latest": {"q": "dao tao"},
+                "article_with_images": {"id": "1"}}
 
 
 def edunews(*args: str) -> subprocess.CompletedProcess:
@@ -154,6 +156,19 @@ def test_canned_search_filters(datasette):
     assert since and all(r["published_at"][:10] >= middle for r in since)
     assert until and all(r["published_at"][:10] <= middle for r in until)
     assert get_json(datasette, "search_articles", q="!!", _shape="array") == []
+
+
+def test_canned_latest_search_is_the_newest_stored_matches(datasette, archive):
+    rows = get_json(datasette, "search_latest", q="dao tao", _shape="array")
+    con = sqlite3.connect(archive)
+    expected = [i for (i,) in con.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 100",
+        [match_expression("dao tao")],
+    )]
+    assert rows and [r["id"] for r in rows] == expected
+    # The same articles as the full search, newest stored first.
+    everything = {r["id"] for r in get_json(datasette, "search_articles", q="dao tao", _shape="array", _size="max")}
+    assert set(expected) <= everything
 
 
 def test_article_with_images(datasette, archive):
