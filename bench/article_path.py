@@ -1,7 +1,7 @@
 """CPU per article on the path a crawl takes after the download, over the fixture sites' article pages.
 
 Each fixture article page goes through the page object (crawler/extract/page.py), each refining step
-(crawler/steps.py), and the archive write (storage/archive.py store_article, store_page) into a fresh
+(crawler/steps.py), and the archive write (storage/archive.py store_article, raw page included) into a fresh
 temporary archive, ROUNDS times. Prints the median CPU ms per article of each stage (time.process_time);
 --profile prints the functions that dominate (cProfile, cumulative, our modules only).
 
@@ -72,10 +72,10 @@ def one_round(pages: list, archive: Archive, times: dict[str, list[float]]) -> N
         steps.author_step(item)
         t6 = clock()
         if item.title or item.body_text:
-            archive.store_article(item.record())
-            archive.store_page({"url": url, "status": 200, "headers": {}, "body": body, "family": rules.name,
-                                "urls": [url], "listing_date": None, "encoding": "utf-8",
-                                "fetched_at": item.fetched_at, "site": site})
+            # As the store pipeline does: the raw page in the article's own transaction.
+            archive.store_article(item.record(), {"url": url, "status": 200, "headers": {}, "body": body,
+                                                  "family": rules.name, "urls": [url], "listing_date": None,
+                                                  "encoding": "utf-8", "fetched_at": item.fetched_at, "site": site})
         t7 = clock()
         marks = (t0, t1, t2, t3, t4, t5, t6, t7)
         for index, stage in enumerate(STAGES):

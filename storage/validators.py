@@ -13,6 +13,9 @@ from typing import NamedTuple
 
 from storage.schema import BUSY_TIMEOUT_MS
 
+# The ids of the articles stored under URL ?1: an alias in article_urls, or an article's own url.
+_ARTICLES_AT = "SELECT article_id FROM article_urls WHERE url = ?1 UNION SELECT id FROM articles WHERE url = ?1"
+
 
 class Validators(NamedTuple):
     """What a server said identifies the version it sent: an ETag, a Last-Modified date, or both."""
@@ -56,14 +59,7 @@ def stored(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
     Validators are recorded only for these: a page fetched but not stored (an extraction failure) must be
     fetched in full next time, not answered with "not modified".
     """
-    return {
-        url
-        for url in set(urls)
-        if conn.execute(
-            "SELECT 1 FROM article_urls WHERE url = ?1 UNION ALL SELECT 1 FROM articles WHERE url = ?1 LIMIT 1",
-            (url,),
-        ).fetchone()
-    }
+    return {url for url in set(urls) if conn.execute(f"SELECT EXISTS ({_ARTICLES_AT})", (url,)).fetchone()[0]}
 
 
 def touch_articles(conn: sqlite3.Connection, urls: Iterable[str], seen_at: str) -> int:
@@ -73,9 +69,8 @@ def touch_articles(conn: sqlite3.Connection, urls: Iterable[str], seen_at: str) 
         return 0
     with conn:
         cursor = conn.executemany(
-            "UPDATE articles SET last_seen_at = ?1 WHERE id IN "
-            "(SELECT article_id FROM article_urls WHERE url = ?2 UNION SELECT id FROM articles WHERE url = ?2)",
-            [(seen_at, url) for url in urls],
+            f"UPDATE articles SET last_seen_at = ?2 WHERE id IN ({_ARTICLES_AT})",
+            [(url, seen_at) for url in urls],
         )
     return cursor.rowcount
 
