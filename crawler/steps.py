@@ -17,7 +17,7 @@ from crawler.extract.generic import LEAD_CLASS
 from crawler.extract.images import extract_images
 from crawler.html import element_text, paragraphs, parse_fragment, sanitize, to_html
 from crawler.items import ArticleItem
-from crawler.text import clean_text, normalise, word_count
+from crawler.text import clean_text, normalise_source, word_count
 
 
 def normalise_step(item: ArticleItem) -> ArticleItem:
@@ -25,7 +25,7 @@ def normalise_step(item: ArticleItem) -> ArticleItem:
     for name in ("title", "summary", "category", "author_hint", "source_hint", "published_raw", "updated_raw"):
         setattr(item, name, clean_text(getattr(item, name)))
     if item.body_html:
-        item.body_html = normalise(item.body_html)
+        item.body_html = normalise_source(item.body_html)
     item.date_candidates = [(source, clean_text(raw) or "") for source, raw in item.date_candidates]
     for attachment in item.attachments:
         attachment["title"] = clean_text(attachment.get("title")) or attachment.get("url", "")

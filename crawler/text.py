@@ -45,6 +45,28 @@ def unescape_entities(text: str) -> str:
     return text
 
 
+# In HTML source an entity may be escaped again ('&amp;agrave;' shows as '&agrave;' on the page): the old editors'
+# double escaping. Only the characters that are not markup are decoded there: '&lt;' stays '&lt;', or an escaped
+# attribute value ('innerhtml="&lt;p&gt;…"') would turn into real markup.
+_SOURCE_ENTITY = re.compile(r"&((?:amp;)*)(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKUP_CHARS = frozenset("<>&\"'")
+
+
+def _decode_source_entity(match: re.Match[str]) -> str:
+    entity = f"&{match.group(2)};"
+    char = html.unescape(entity)
+    if char == entity or char in _MARKUP_CHARS:
+        return entity if match.group(1) else match.group(0)
+    return char
+
+
+def normalise_source(markup: str) -> str:
+    """:func:`normalise` for HTML source: entities decoded to characters except the markup-significant ones."""
+    if "&" in markup:
+        markup = _SOURCE_ENTITY.sub(_decode_source_entity, markup)
+    return nfc(repair_mojibake(markup))
+
+
 def nfc(text: str) -> str:
     """Unicode NFC; the cheap check first because almost all text already is."""
     if unicodedata.is_normalized("NFC", text):

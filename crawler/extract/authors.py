@@ -20,6 +20,25 @@ _AUTHOR_LABEL = re.compile(
     r"biên tập|người biên tập|thực hiện|đăng bởi|viết bởi|tác giả bài viết)\s*[:：]\s*(.+?)\s*[)\]]?\s*$",
     re.IGNORECASE,
 )
+# 'Đăng bởi Hồng Nhung', 'Gửi bởi admin', 'Posted by …': WordPress and Drupal bylines, with or without a colon.
+_BY_LABEL = re.compile(
+    r"^\s*(?:đăng bởi|viết bởi|gửi bởi|cập nhật bởi|posted by|written by|by)\s*[:：]?\s*(.+?)\s*$", re.I
+)
+# Words that open the name of an institution or an office, never a person's: 'Trường THCS Nguyễn Huệ', 'Phòng GDĐT'.
+_INSTITUTION = re.compile(
+    r"^(?:trường|nhà trường|phòng|sở|bộ|ban|ubnd|ủy ban|uỷ ban|công đoàn|đoàn trường|đoàn thanh niên|liên đội|"
+    r"chi đoàn|chi bộ|đảng bộ|tổ|hội đồng|câu lạc bộ|clb|thcs|thpt|tiểu học|mầm non|trung tâm|cổng thông tin|"
+    r"báo|tạp chí|đài|văn phòng|bbt|ban biên tập|website)(?=\s|$)",
+    re.IGNORECASE,
+)
+# What follows a name as the person's office: 'Phạm Văn Phải – Phó Hiệu trưởng Trường THPT Việt Vinh', '… - CV Phòng
+# TCCB', 'Lê Thị Hoa, giáo viên Trường TH …'. The name is the author; the office is not part of it.
+_ROLE_SUFFIX = re.compile(
+    r"\s*[–—\-,]\s*(?:phó\s+)?(?:hiệu trưởng|hiệu phó|giáo viên|gv|cv|chuyên viên|trưởng phòng|trưởng ban|"
+    r"tổ trưởng|tổ phó|tpt|tổng phụ trách|nhân viên|nv|kế toán|bí thư|chủ tịch|giám đốc|cộng tác viên|ctv|"
+    r"phóng viên|học sinh|hs|trường|phòng|tổ|lớp|sở|ubnd|thcs|thpt)(?=\s|$|[.,])",
+    re.IGNORECASE,
+)
 _SOURCE_LABEL = re.compile(r"^\s*[(\[]?\s*(?:nguồn|nguồn tin|nguồn bài viết|nguồn bài)\s*[:：]\s*(.+)$", re.I)
 _THEO = re.compile(r"^\s*\(?\s*theo\s+(.{3,80}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
 _NAME_SEPARATORS = re.compile(r"\s*(?:[–—\-,;&/+]|\bvà\b)\s*")
@@ -29,6 +48,7 @@ _NOT_NAMES = frozenset(
     for s in ("admin", "administrator", "quản trị", "quản trị viên", "webmaster", "ban biên tập", "bbt", "user")
 )
 _TAIL_SCAN = 4
+_MAX_BYLINE = 90
 
 
 def _cut_source(text: str) -> str | None:
@@ -53,6 +73,21 @@ def looks_like_names(text: str) -> bool:
         if not all(_NAME_WORD.match(w) for w in words):
             return False
     return True
+
+
+def person_name(text: str | None) -> str | None:
+    """The person a byline names: an office after the name is cut ('X – Phó Hiệu trưởng …' -> 'X'); an
+    institution ('Trường THCS Nguyễn Huệ', 'TRƯỜNG THCS & THPT …') or a line that does not read as names is None."""
+    text = clean_text(text)
+    if not text or len(text) > _MAX_BYLINE:
+        return None  # 'Bà Nguyễn Thị Kim Hoa – Phó Trưởng phòng GDĐT cho biết, …' is prose, not a byline
+    role = _ROLE_SUFFIX.search(text)
+    if role and role.start() > 0:
+        text = text[: role.start()]
+    text = text.strip(" .,;-–—")
+    if not text or _INSTITUTION.match(text) or not looks_like_names(text):
+        return None
+    return text
 
 
 def _looks_signature(element: lxml.html.HtmlElement) -> bool:
@@ -80,17 +115,28 @@ def _outermost(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> l
     return node
 
 
+def _own_text(element: lxml.html.HtmlElement) -> bool:
+    """True when the element holds text of its own (its .text or a child's tail), not only inside its children."""
+    return bool((element.text or "").strip()) or any((c.tail or "").strip() for c in element)
+
+
 def _tail_blocks(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The last few text blocks of the body, last first (innermost blocks, so nested wrappers do not hide them)."""
+    """The last few text blocks of the body, last first (innermost blocks, so nested wrappers do not hide them).
+
+    A wrapper whose text all sits in blocks inside it is not a block of its own, and a bare label ('Tác giả:')
+    belongs to the line around it: neither uses up one of the few places scanned."""
     blocks = []
-    for element in body.iter("p", "div", "span", "strong", "b", "em", "h4", "h5", "h6", "td"):
+    tags = ("p", "div", "span", "strong", "b", "em", "h4", "h5", "h6", "td")
+    for element in body.iter(*tags):
         if element is body:
             continue
         text = element_text(element)
-        if not text:
+        if not text or (len(text) <= 30 and text.endswith((":", "："))):
             continue
         # Keep only the innermost block carrying this text.
         if any(element_text(c) == text for c in element if isinstance(c.tag, str)):
+            continue
+        if not _own_text(element) and any(element_text(c) for c in element.iter(*tags) if c is not element):
             continue
         blocks.append(element)
     return list(reversed(blocks))[: _TAIL_SCAN * 2]
@@ -124,13 +170,17 @@ def extract_author_source(
             source = _cut_source(match.group(1))
             remove_keep_tail(element)
             continue
-        match = _AUTHOR_LABEL.match(text)
+        match = _AUTHOR_LABEL.match(text) or _BY_LABEL.match(text)
         if match and author is None:
             value, inline_source = _split_inline_source(match.group(1))
             if looks_like_names(value) or len(value) <= 60 and not re.search(r"[.!?]\s", value):
-                author = clean_text(value.strip(" ."))
+                # The byline leaves the body even when it names an institution, which is no author.
+                author = person_name(value.strip(" ."))
                 source = source or inline_source
                 remove_keep_tail(element)
+                if author is not None:
+                    continue
+                author = ""  # a byline was there: the hints below must not overrule it
                 continue
         match = _THEO.match(text)
         if match and source is None and len(text) <= 90 and match.group(1)[:1].isupper():
@@ -139,8 +189,9 @@ def extract_author_source(
             continue
         if author is None:
             value, inline_source = _split_inline_source(text)
-            if looks_like_names(value) and (_looks_signature(element) or scanned <= 2):
-                author = clean_text(value.strip(" ."))
+            name = person_name(value)
+            if name and (_looks_signature(element) or scanned <= 2):
+                author = name
                 source = source or inline_source
                 remove_keep_tail(element)
                 continue
@@ -149,6 +200,7 @@ def extract_author_source(
             break
     if author is None and author_hint:
         author = author_from_hint(author_hint)
+    author = author or None
     if source is None and source_hint:
         label = _SOURCE_LABEL.match(source_hint)
         source = _cut_source(label.group(1) if label else source_hint)
@@ -161,10 +213,10 @@ def author_from_hint(text: str | None) -> str | None:
     hint = clean_text(text)
     if not hint:
         return None
-    label = _AUTHOR_LABEL.match(hint)
+    label = _AUTHOR_LABEL.match(hint) or _BY_LABEL.match(hint)
     if label:
         hint = _split_inline_source(label.group(1))[0].strip(" .")
-    return hint if looks_like_names(hint) else None
+    return person_name(hint)
 
 
 def labelled_line(text: str) -> tuple[str, str] | None:
@@ -173,7 +225,7 @@ def labelled_line(text: str) -> tuple[str, str] | None:
     if match:
         value = _cut_source(match.group(1))
         return ("source", value) if value else None
-    match = _AUTHOR_LABEL.match(text)
+    match = _AUTHOR_LABEL.match(text) or _BY_LABEL.match(text)
     if match:
         value = clean_text(_split_inline_source(match.group(1))[0].strip(" ."))
         return ("author", value) if value and len(value) <= 80 else None

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import lxml.html
 
+from crawler.extract.generic import link_density
 from crawler.extract.selectors import select
 from crawler.html import element_text, remove_keep_tail
 from crawler.text import fold_diacritics
@@ -43,7 +44,7 @@ _FURNITURE = re.compile(
     r"in bai viet nay|in ra|in trang|ban in|luu bai viet nay|dong cua so nay|gui email|gui bai viet|"
     r"gui cho ban be|chia se|chia se bai viet|gioi thieu bai viet cho ban be|quay lai|tro ve|ve dau trang|"
     r"len dau trang|tweet|like|share|co chu|font size|tai ve|xem tiep|xem them|nghe|tam dung|danh gia|"
-    r"print|email|facebook|zalo|twitter|top)\b[\s:.,\d|/()-]*$"
+    r"print|email|facebook|zalo|twitter|top|copy link|sao chep lien ket|sao chep link)\b[\s:.,\d|/()-]*$"
 )
 
 
@@ -85,8 +86,8 @@ def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> No
         words = f"{element.get('class', '')} {element.get('id', '')}"
         if not words.strip() or not _WIDGET.search(words):
             continue
-        # A widget class on a block that holds the article's photos or prose is a theme's naming, not a widget.
-        if element.find(".//img") is None or len(element_text(element)) < 200:
+        # A widget class on a block of prose is a theme's naming ('article-body pagination-first'), not a widget.
+        if len(element_text(element)) < 200 or link_density(element) >= 0.5:
             remove_keep_tail(element)
     for element in list(body.iter()):
         if element is body or not isinstance(element.tag, str) or element.getparent() is None:

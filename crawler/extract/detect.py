@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import lxml.html
 
@@ -23,7 +24,8 @@ def family_score(doc: lxml.html.HtmlElement, rules: FamilyRules) -> int:
 
 
 def detect_family(doc: lxml.html.HtmlElement, families: Iterable[FamilyRules]) -> FamilyRules | None:
-    """The family whose fingerprints the page matches best, when it reaches that family's threshold."""
+    """The family whose fingerprints the page matches best, when it reaches that family's threshold; its body
+    selector is then checked against the page's second opinion (`check_body`), as the site may only look alike."""
     best, best_score = None, 0
     for rules in families:
         if not rules.fingerprints and not rules.generator:
@@ -31,4 +33,4 @@ def detect_family(doc: lxml.html.HtmlElement, families: Iterable[FamilyRules]) -
         score = family_score(doc, rules)
         if score >= rules.min_fingerprints and score > best_score:
             best, best_score = rules, score
-    return best
+    return replace(best, check_body=True) if best is not None else None

@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from crawler.dates import date_from_url
-from crawler.extract import generic
-from crawler.extract.authors import labelled_line
+from crawler.extract import generic, opinion
+from crawler.extract.authors import labelled_line, person_name
 from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.extract.selectors import first_text, select
 from crawler.extract.structured import (
@@ -36,6 +36,8 @@ _DATE_LIKE = re.compile(
     r"tháng\s+\w+\s+\d{1,2},?\s+\d{4}",
     re.IGNORECASE,
 )
+_TIME_LIKE = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{0,2}(?:\s*(?:phút|SA|CH|AM|PM))?|\d{4}", re.I)
+_DATELINE_WORDS = 40
 _DATE_CLASS = re.compile(r"date|time|ngay|publish|created|posted|thoi-?gian|meta|info|detail-?time", re.I)
 _VIEW_COUNT = re.compile(
     r"(?:lượt\s+xem|lượt\s+đọc|số\s+lượt\s+xem|số\s+lần\s+xem|đã\s+xem|views?)\s*:?\s*(\d[\d.,]*)", re.I
@@ -44,6 +46,7 @@ _ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|7z)(?:$|\?)"
 _READ_MORE = re.compile(r"^(xem thêm|xem tiếp|đọc tiếp|chi tiết|read more)\b", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|path-?way|navigation-?path", re.I)
 _SKIP_IN_TITLE = ("header", "nav", "footer", "aside")
+_BYLINE_CLASS = re.compile(r"(^|[\s_-])(author|byline|by-line|tac-?gia|tacgia|nguoi-?viet)([\s_-]|$)", re.I)
 
 
 def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -107,7 +110,7 @@ class ArticlePage:
         <title> or og:title, whole or as the part before or after a ' - ' separator, is the headline."""
         stated = [clean_text(t).casefold() for t in generic.page_title_candidates(self.doc)]
         for heading in self.doc.iter("h2", "h3", "h4"):
-            text = clean_text(element_text(heading)).casefold()
+            text = (clean_text(element_text(heading)) or "").casefold()
             if len(text) < 15 or any(a.tag in _SKIP_IN_TITLE for a in _ancestors(heading)):
                 continue  # 'Tin tức' is a section heading, not a headline
             if any(generic.repeats_title(title, text) for title in stated):
@@ -118,8 +121,15 @@ class ArticlePage:
     def body_element(self) -> lxml.html.HtmlElement | None:
         for element in self._select(self.rules.article_body):
             if element_text(element) or element.find(".//img") is not None:
+                if self.rules.check_body and self.opinion.disagrees(element):
+                    break
                 return element
-        return generic.find_main_content(self.doc)
+        return self.opinion.choose(generic.find_main_content(self.doc))
+
+    @cached_property
+    def opinion(self) -> opinion.Opinion:
+        """trafilatura's reading of the page (crawler/extract/opinion.py); asked only when no selector found a body."""
+        return opinion.read(self.doc, self.html, self.url)
 
     @cached_property
     def region(self) -> lxml.html.HtmlElement:
@@ -228,6 +238,10 @@ class ArticlePage:
             text = element_text(element)
             if not text or len(text) > 120 or not _DATE_LIKE.search(text):
                 continue
+            # A dateline is the date and a few words ('Ngày đăng:', a weekday, the time); a sentence or another
+            # article's headline that holds a date ('THÔNG BÁO … (29.07.2024)') is not.
+            if len(_TIME_LIKE.sub("", _DATE_LIKE.sub("", text)).strip(" |-–:,()")) > _DATELINE_WORDS:
+                continue
             # The smallest element that holds the date: skip one whose child holds the same text.
             if any(element_text(c) == text for c in element):
                 continue
@@ -303,7 +317,13 @@ class ArticlePage:
         body = self.body_element
         if body is None:
             return ""
+        left_out = set(self.opinion.left_out(body)) if "opinion" in self.__dict__ else set()
+        original = body
         body = copy.deepcopy(body)
+        # What the second opinion left out of the body is furniture among the paragraphs.
+        for source, element in list(zip(original.iter(), body.iter(), strict=True)):
+            if source in left_out:
+                remove_keep_tail(element)
         # The title, date line and sapo are fields of their own, never body text.
         drop = [self.title_element, self.summary_element, *self.date_elements]
         drop_texts = {element_text(e) for e in drop if e is not None}
@@ -393,10 +413,28 @@ class ArticlePage:
             found = first_text(self.doc, self.rules.article_author)
             if found:
                 return found
+        byline = self._byline_element()
+        if byline is not None:
+            return element_text(byline)
         name = jsonld_author(self.jsonld, jsonld_objects(self.doc)) if self.jsonld else None
         if name:
             return name
         return meta_content(self.doc, "author", "article:author", "dc.creator")
+
+    def _byline_element(self) -> lxml.html.HtmlElement | None:
+        """A byline the template marks as such near the article (class or itemprop 'author', 'byline', 'tac-gia',
+        rel=author), innermost first: shown to readers, so it beats a site-wide meta author."""
+        for block in self.article_blocks:
+            for element in block.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                marks = f"{element.get('class', '')} {element.get('itemprop', '')} {element.get('rel', '')}"
+                if not _BYLINE_CLASS.search(marks):
+                    continue
+                text = element_text(element)
+                if text and len(text) <= 120 and person_name(text.split(":", 1)[-1]):
+                    return element
+        return None
 
     def source_hint(self) -> str | None:
         if "source" in self.trailing_labels:

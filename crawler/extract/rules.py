@@ -46,6 +46,10 @@ class FamilyRules:
     article_view_count: str = ""
     lead_image: str = ""
     boilerplate: tuple[str, ...] = ()
+    # The body selector is a guess to be checked against the page's second opinion (crawler/extract/opinion.py):
+    # set on a family detected by fingerprints on a site no profile describes, where a look-alike template's
+    # selector may name a wrapper holding the comments and the ratings as well.
+    check_body: bool = False
     identity: tuple[IdentityRule, ...] = ()
     keep_params: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
