@@ -49,6 +49,44 @@ _SKIP_IN_TITLE = ("header", "nav", "footer", "aside")
 _BYLINE_CLASS = re.compile(r"(^|[\s_-])(author|byline|by-line|tac-?gia|tacgia|nguoi-?viet)([\s_-]|$)", re.I)
 
 
+_HEADLINE_CLASS = re.compile(
+    r"(^|[\s_-])(title|tieu-?de|tieude|headline|heading|articleheader|article-?header|news-?title|post-?title|"
+    r"entry-?title|detail-?title|title-?detail|news-?name|ten-?bai)([\s_-]|$)",
+    re.IGNORECASE,
+)
+_NOT_HEADLINE_CLASS = re.compile(r"sub-?title|related|other|list|widget|sidebar|menu|box-?title|cate", re.I)
+_LARGE_FONT = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|pt)", re.I)
+
+
+def _heading_like(element: lxml.html.HtmlElement) -> bool:
+    """h1–h3, an element classed or marked as a headline, or a block set in large bold type."""
+    tag = element.tag
+    if tag in ("h1", "h2", "h3"):
+        return True
+    if tag not in ("div", "span", "td", "p", "strong", "b", "font", "h4", "a"):
+        return False
+    if element.get("itemprop") == "headline":
+        return True
+    words = f"{element.get('class', '')} {element.get('id', '')}"
+    if _HEADLINE_CLASS.search(words) and not _NOT_HEADLINE_CLASS.search(words):
+        return len(element) < 4  # a headline holds text, not a box of blocks
+    style = (element.get("style") or "").replace(" ", "").lower()
+    size = _LARGE_FONT.search(style)
+    if size and float(size.group(1)) >= (16 if size.group(2).lower() == "px" else 12):
+        return "bold" in style or "font-weight:700" in style or tag in ("strong", "b")
+    return False
+
+
+_BANNER = re.compile(r"(^|[\s_-])(header|banner|logo|brand|masthead|top-?bar|site-?name|ten-?don-?vi)([\s_-]|$)", re.I)
+
+
+def _in_banner(element: lxml.html.HtmlElement) -> bool:
+    """An <h1> in the page's banner (the office's name over every page), or one holding the logo."""
+    if element.find(".//img") is not None:
+        return True
+    return any(_BANNER.search(f"{a.get('class', '')} {a.get('id', '')}") for a in (element, *element.iterancestors()))
+
+
 def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     chain = []
     node = element
@@ -100,22 +138,54 @@ class ArticlePage:
         for element in self._select(self.rules.article_title):
             if element_text(element):
                 return element
-        for h1 in self.doc.iter("h1"):
-            if element_text(h1) and not any(a.tag in _SKIP_IN_TITLE for a in _ancestors(h1)[1:]):
-                return h1
-        return self._heading_repeating_title()
+        return self._generic_title()
 
-    def _heading_repeating_title(self) -> lxml.html.HtmlElement | None:
-        """No <h1> headline (portals keep h1 for the site's logo): an h2-h4 that repeats the document's
-        <title> or og:title, whole or as the part before or after a ' - ' separator, is the headline."""
-        stated = [clean_text(t).casefold() for t in generic.page_title_candidates(self.doc)]
-        for heading in self.doc.iter("h2", "h3", "h4"):
-            text = (clean_text(element_text(heading)) or "").casefold()
-            if len(text) < 15 or any(a.tag in _SKIP_IN_TITLE for a in _ancestors(heading)):
+    def _generic_title(self) -> lxml.html.HtmlElement | None:
+        """The headline among heading-like elements before the body (or atop it): one that repeats the page's
+        <title> or og:title first, then <h1>s, then the nearest to the body. Portals keep <h1> for the office's
+        banner and put the headline in a styled <div> or <td> ('ArticleHeader', 'news-title', bold 18px), and
+        their <title> is often only the portal's name: nearness to the body is what all of them share."""
+        stated = [(clean_text(t) or "").casefold() for t in generic.page_title_candidates(self.doc)]
+        body = self.body_element
+        inside = set(body.iter()) if body is not None else set()
+        entered = False
+        best, best_score = None, 0.0
+        for position, element in enumerate(self.doc.iter()):
+            if not isinstance(element.tag, str):
+                continue
+            if element in inside:
+                entered = True
+                if element.tag in ("p", "div") and not len(element) and len(element_text(element)) >= 150:
+                    break  # the article's prose has begun: no headline below it
+            elif entered:
+                break  # past the body: 'Tin liên quan' and the sidebar's headings
+            if not _heading_like(element):
+                continue
+            text = clean_text(element_text(element)) or ""
+            if not (15 if element.tag != "h1" else 8) <= len(text) <= 300:
                 continue  # 'Tin tức' is a section heading, not a headline
-            if any(generic.repeats_title(title, text) for title in stated):
-                return heading
-        return None
+            if any(a.tag in _SKIP_IN_TITLE for a in element.iterancestors()) or self._links_away(element):
+                continue
+            repeats = any(generic.repeats_title(title, text.casefold()) for title in stated)
+            # Nearness breaks ties: of two equal kinds, the later (nearer the body) wins.
+            kind = 2.0 if element.tag == "h1" and not _in_banner(element) else 1.0
+            score = 4.0 * repeats + kind + position * 1e-7
+            if score > best_score:
+                best, best_score = element, score
+        return best
+
+    def _links_away(self, element: lxml.html.HtmlElement) -> bool:
+        """A heading that links to another page is a listing's item, not this page's headline."""
+        anchors = list(element.iter("a"))
+        parent = element.getparent()
+        if parent is not None and parent.tag == "a":
+            anchors.append(parent)
+        here = canonical_url(self.url)
+        for a in anchors:
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")) and canonical_url(urljoin(self.url, href)) != here:
+                return True
+        return False
 
     @cached_property
     def body_element(self) -> lxml.html.HtmlElement | None:
