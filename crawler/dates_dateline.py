@@ -12,13 +12,18 @@ import re
 from crawler.dates_scan import Found, glued_after, scan
 from crawler.dates_words import build
 
-_DATE = r"""[0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*[0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*<<YEAR>>)?
+# Days before the month may be a range or a list, 'Ngày 15 và 16/5', 'Các ngày 15, 16 và 17/5': the scanner
+# judges them and gives the first day.
+_DATE = r"""(?:[0-9]{1,2}\s*(?:,\s*và|,|và|-|đến|tới)\s*(?:(?:ngày|mùng|mồng)\s+)?)*
+    [0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*[0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*<<YEAR>>)?
     |\s+tháng\s+<<MONTH_VI>>(?:\s*(?:,|năm|/)\s*[0-9]{4}(?![0-9]))?)"""
+# 'Trong 2 ngày', 'Các ngày' open the days of an event; 'Từ ngày 1/7, …' does not count: it mostly announces
+# when a rule starts, not the day of the news.
 _DATELINE = build(
-    r"""(?P<time>(?:(?:vào\s+)?lúc\s+)?<<TIME_PLAIN>>\s*,?\s+)?
+    r"""(?P<time>(?:(?:vào\s+)?(?:lúc|hồi)\s+)?<<TIME_PLAIN>>\s*[,-]?\s+)?
     (?P<lead>(?:(?<!\w)<<DAYPART>>(?:\s+(?:nay|qua|mai))?|hôm\s+(?:nay|qua)|ngày\s+mai)\s*,?\s+)?
-    (?P<wd><<WEEKDAY>>\s*,?\s*)?
-    (?P<ngay>(?<!\w)(?:ngày|mùng|mồng)\s+(?:(?:mùng|mồng)\s+)?)?
+    (?P<wd>(?:ngày\s+)?<<WEEKDAY>>\s*,?\s*)?
+    (?P<ngay>(?<!\w)(?:(?:trong|suốt)\s+)?(?:(?:các|hai|ba|2|3)\s+)?(?:ngày|mùng|mồng)\s+(?:(?:mùng|mồng)\s+)?)?
     (?:\(\s*DATE\s*\)|DATE)""".replace("DATE", _DATE)
 )
 _OPENING = re.compile(r"[\s\"'“”‘’«»*•]*")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timezone
+from itertools import pairwise
 
 from crawler.dates_context import announces_date, names_number, words_before
 from crawler.dates_words import MAX_YEAR, MIN_YEAR, build, clock, en_month, month_number, zone
@@ -53,16 +54,21 @@ _ISO = build(
     (?:(?:T|\s+|\s*,\s*)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?
        (?![0-9])(?:\s*(?P<tz>z(?!\w)|[+-][0-9]{2}(?::?[0-9]{2})?(?![0-9])))?)?"""
 )
-# 'từ ngày 14-27/7', 'Từ ngày 7 - 9/6', 'từ ngày 15 đến 30/9', 'ngày 20, 21 tháng 11': first day.
+# 'từ ngày 14-27/7', 'Từ ngày 7 - 9/6', 'từ ngày 15 đến 30/9', 'ngày 20, 21 tháng 11', and lists of days
+# before one month, 'các ngày 15, 16 và 17/5': the first day (see _range_at).
 _RANGE = build(
-    r"""(?P<d1>[0-9]{1,2})\s*(?:-|đến|tới|và|,)\s*(?:(?:ngày|mùng|mồng)\s+)?(?P<d2>[0-9]{1,2})(?![0-9])
+    r"""(?P<d1>[0-9]{1,2})
+    (?:\s*(?:-|đến|tới)
+     | (?P<list>(?:\s*,\s*(?:(?:ngày|mùng|mồng)\s+)?[0-9]{1,2}(?![0-9]))*)\s*(?:,\s*và|và|,))
+    \s*(?:(?:ngày|mùng|mồng)\s+)?(?P<d2>[0-9]{1,2})(?![0-9])
     (?: (?P<sep>[/-])(?P<m>[0-9]{1,2})(?![0-9])(?:(?P=sep)(?P<y><<YEAR>>))?
       | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:\s*(?:,|năm|/)\s*(?P<yw>[0-9]{4})(?![0-9]))? )"""
 )
 _DMY = build(r"(?P<d>[0-9]{1,2})\s?(?P<sep>[/.-])\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y><<YEAR>>)")
 _DM = build(r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?![0-9])")
+# 'thg 5' is how embedded posts and video widgets abbreviate 'tháng 5' ('15 thg 5, 2024'): numbers only.
 _VI_LONG = build(
-    r"""(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m><<MONTH_VI>>)
+    r"""(?P<d>[0-9]{1,2})\s+(?:tháng\s+(?P<m><<MONTH_VI>>)|(?P<abbr>thg)\.?\s?(?P<ma>1[0-2]|0?[1-9])(?!\w))
     (?:\s*(?:,|năm|/)\s*(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))?"""
 )
 _EN_DMY = build(
@@ -73,8 +79,11 @@ _EN_DMY = build(
 _MONTH_FIRST_TAIL = build(
     r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])\s*,?\s*(?P<y>[0-9]{4})(?![0-9])"
 )
+# 'Th5 15, 2024', 'Thg 5 15, 2024': month abbreviations of themes and widgets, numbers only. A bare 'T5' is
+# Thursday ('T5 21/07/2022'), never a month.
 _MONTH_BEFORE = build(
-    r"(?:(?<!\w)tháng\s+(?P<vm><<MONTH_VI>>)|(?<!\w)(?P<em><<MONTH_EN>>))\s*,?\s*$"
+    r"""(?:(?<!\w)tháng\s+(?P<vm><<MONTH_VI>>)|(?<!\w)(?P<em><<MONTH_EN>>)
+         |(?<!\w)th(?:g\.?\s?)?(?P<am>1[0-2]|0?[1-9])(?!\w))\s*,?\s*$"""
 )
 _REL_NUMBER = build(
     r"""(?P<n>[0-9]{1,4})\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm
@@ -86,9 +95,11 @@ _REL_WORD = build(
                 |today|yesterday)(?!\w)"""
 )
 # A clock time that ends right before a date: '8:30 ngày 18/7', '14:35, Thứ Tư, 12/07/2017'.
+# Also with a part of the day or 'ngày' before the weekday ('8 giờ 30 phút, sáng thứ Hai, ngày 15 tháng 5 năm
+# 2024', 'hồi 14 giờ ngày thứ Sáu, 17/5/2024') and the '·' of embedded posts ('8:30 AM · May 15, 2024').
 _TIME_BEFORE = build(
-    r"""<<TIME>><<TZ>>\s*(?:[,|-]\s*)*(?:<<WEEKDAY>>\s*(?:[,|-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?
-    (?:\(\s*)?$"""
+    r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*(?:(?<!\w)(?P<dp><<DAYPART>>)\s*(?:,\s*)?)?
+    (?:(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
 )
 _TIME_AFTER = build(r"(?:\s*[,|-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
 _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")
@@ -209,13 +220,22 @@ def _range_at(text: str, start: int) -> Found | None:
     if not words or words[-1] not in _RANGE_OPENERS:
         return None
     month = int(m.group("m")) if m.group("m") else month_number(m.group("mw") or "")
+    if month is None:
+        return None
     year = _year(m.group("y") or m.group("yw"))
-    day1, day2 = int(m.group("d1")), int(m.group("d2"))
-    if month is None or day1 >= day2:
+    days = [int(m.group("d1"))]
+    if m.group("list"):
+        days += map(int, _NUM.findall(m.group("list")))
+    days.append(int(m.group("d2")))
+    # The days of a range or a list go up ('15, 16 và 17/5'); '3, 2 và 1/5' is a count-down, not dates.
+    if any(a >= b for a, b in pairwise(days)):
         return None
-    if not (_real(year, month, day1) and _real(year, month, day2)):
+    if not (_real(year, month, days[0]) and _real(year, month, days[-1])):
         return None
-    return Found(start, m.end(), day1, month, year)
+    # One Found, for the first day, as for a range: the scanner's answer is the one date a text starts
+    # with, read as a publication date or a body's dateline; the other days are the event's, not dates
+    # of the article.
+    return Found(start, m.end(), days[0], month, year)
 
 
 def _iso_at(text: str, start: int) -> Found | None:
@@ -279,7 +299,7 @@ def _long_at(text: str, start: int) -> Found | None:
     m = _VI_LONG.match(text, start)
     if m is None or glued_before(text, start) or glued_after(text, m.end()):
         return None
-    day, month = int(m.group("d")), month_number(m.group("m")) or 0
+    day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
     year = _year(m.group("y") or m.group("y2"))
     if not _real(year, month, day):
         return None
@@ -289,8 +309,9 @@ def _long_at(text: str, start: int) -> Found | None:
     # 2022'); only the strict words ('số', 'mã' …) still make it a number.
     if not opened and names_number(words, strict=year is not None):
         return None
+    # 'thg' only ever abbreviates a month: '15 thg 5 lúc 08:30' is a date, not a duration.
     if year is None and not (
-        opened or announces_date(words) or _time_before(text, start) is not None
+        opened or m.group("abbr") or announces_date(words) or _time_before(text, start) is not None
     ):
         return None  # '3 tháng 7 ngày' is a duration
     found = Found(start, m.end(), day, month, year)
@@ -318,6 +339,10 @@ def _month_first_at(text: str, start: int) -> Found | None:
         return None
     if before.group("vm"):
         month = month_number(before.group("vm")) or 0
+    elif before.group("am"):
+        if names_number(words_before(text, before.start()), strict=True):
+            return None  # 'mã Th5 15, 2024': a code, not a month
+        month = int(before.group("am"))
     else:
         month = en_month(before.group("em")) or 0
     year, day = int(m.group("y")), int(m.group("d"))
@@ -327,6 +352,7 @@ def _month_first_at(text: str, start: int) -> Found | None:
 
 
 _RANGE_WORDS = ("đến", "tới", "và")
+_MONTH_WORDS = ("tháng", "thg")
 _UNIT_WORDS = tuple(
     "giây phút giờ tiếng ngày tuần tháng năm second minute hour day week month year".split()
 )
@@ -379,7 +405,7 @@ def _at(text: str, start: int, end: int) -> Found | None:
         return _range_at(text, start) or _dmy_at(text, start)  # 'ngày 7 - 9/6', '07 / 12 / 2019'
     if word[0].isdigit():
         return _month_first_at(text, start)  # 'Tháng 7 18 2022'
-    if word.startswith("tháng"):
+    if word.startswith(_MONTH_WORDS):
         found = _long_at(text, start)
         if found is not None:
             return found
@@ -434,7 +460,10 @@ def _attach_time(text: str, found: Found) -> None:
         return
     minutes = match.group("mi") or match.group("hm") or match.group("gm") or match.group("vm")
     seconds = match.group("s") or match.group("vs") or 0
-    parts = clock(int(match.group("h")), int(minutes or 0), int(seconds), match.group("ap"))
+    meridiem = match.group("ap")
+    if meridiem is None and "dp" in match.re.groupindex:
+        meridiem = match.group("dp")  # '8 giờ 30 phút, chiều thứ Hai, …'
+    parts = clock(int(match.group("h")), int(minutes or 0), int(seconds), meridiem)
     if parts is None:
         return
     found.hour, found.minute, found.second = parts

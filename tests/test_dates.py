@@ -81,6 +81,41 @@ def test_fast_path_answers_as_the_scanner_does(case):
     assert _read(case["text"], ref) == _read(case["text"], ref, fast=False)
 
 
+# --- dates in running text: lists of days, abbreviated months, a time before the weekday ---
+
+RUNNING = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "vi-dates-running.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+def entity_encoded(text: str) -> str:
+    """text as a page may escape it: '&amp;' for '&', a numeric entity for every other non-ASCII character."""
+    text = text.replace("&", "&amp;")
+    return "".join(c if c.isascii() else f"&#{ord(c)};" for c in text)
+
+
+@pytest.mark.parametrize("case", RUNNING, ids=[f"{i:03d}-{c['kind']}" for i, c in enumerate(RUNNING)])
+def test_running_text_case(case):
+    ref, expected = case_ref(case), case["expected"]
+    text = case["text"]
+    for variant in (text, unicodedata.normalize("NFD", text), entity_encoded(text), text.replace(" ", "\u00a0")):
+        got = parse_datetime(variant, ref)
+        assert shown(got) == expected, variant
+        if expected is not None and "T" not in expected:
+            assert type(got) is date
+    assert _read(text, ref) == _read(text, ref, fast=False)
+
+
+def test_running_text_cases_cover_every_form():
+    kinds = {case["kind"] for case in RUNNING}
+    assert {"day-list", "month-abbr", "month-en", "time-weekday-date", "non-date"} <= kinds
+    assert all(unicodedata.is_normalized("NFC", case["text"]) for case in RUNNING)
+
+
 # --- the fast path: the whole date lines it reads, each as the scanner reads it ---
 
 WHOLE_LINES = [
@@ -216,6 +251,23 @@ FORMS = [
     ("ngày 20, 21 tháng 11 năm 2022", "2022-11-20"),
     ("từ ngày 28/12 đến 3/1/2023", "2022-12-28"),
     ("18/7 - 20/7/2022", "2022-07-18"),
+    # lists of days before one month: the first day too
+    ("các ngày 18, 19 và 20/7", "2022-07-18"),
+    ("ngày 18, 19, 20/7/2022", "2022-07-18"),
+    ("các ngày 18, 19, và 20 tháng 7 năm 2022", "2022-07-18"),
+    ("trong 2 ngày 18 và 19/7", "2022-07-18"),
+    # abbreviated months
+    ("Th7 18, 2022", "2022-07-18"),
+    ("Thg 7 18, 2022", "2022-07-18"),
+    ("18 thg 7, 2022", "2022-07-18"),
+    ("18 Thg 07 2022 lúc 08:30", "2022-07-18T08:30"),
+    ("Jul 18, 2022 at 8:30 PM", "2022-07-18T20:30"),
+    # a clock time before a weekday and the date
+    ("Vào lúc 8 giờ 30 phút, thứ Hai, ngày 18 tháng 7 năm 2022", "2022-07-18T08:30"),
+    ("Vào lúc 8 giờ 30 phút, tối thứ Hai, ngày 18 tháng 7 năm 2022", "2022-07-18T20:30"),
+    ("hồi 14 giờ ngày thứ Hai, 18/7/2022", "2022-07-18T14:00"),
+    ("14h00 thứ Hai ngày 18/7", "2022-07-18T14:00"),
+    ("8:30 CH · 18 thg 7, 2022", "2022-07-18T20:30"),
     # the first date of several
     ("Thứ Hai, 18/07/2022 08:30 - Thứ Ba, 19/07/2022", "2022-07-18T08:30"),
     ("Lớp 10/3 tổ chức buổi học ngày 18/7/2022", "2022-07-18"),
@@ -309,6 +361,26 @@ NON_DATES = [
     "ngày 15 tháng Giêng",
     "ánh sáng 3/4 căn phòng",  # 'sáng' here is light, not morning
     "Quyết định số 18 tháng 7 năm 2022",
+    # lists, abbreviations and times that are not dates
+    "15, 16 và 17 điểm",
+    "đạt 15, 16 và 17/20 điểm",
+    "ngày 15, 16 và 17",  # no month
+    "ngày 17, 16 và 15/5",  # days going down are no list of dates
+    "ngày 30, 31/4",
+    "Các lớp 10/3, 10/4 và 10/5",
+    "Số 15/2024/TT-BGDĐT",
+    "các ngày 15, 16 và 17/5/QĐ-UBND",
+    "Thời gian làm bài 1 và 1/2 giờ",
+    "phiên bản 15, 16 và 17.5",
+    "0905 15 16 17",
+    "T5/2024",  # a month without a day; 'T5' is also Thursday
+    "Th5 2024",
+    "thg 5/2024",
+    "Thg 13 15, 2024",
+    "mã Th5 15, 2024",
+    "Quyết định số 15 thg 5, 2024",
+    "Lúc 8h30, thứ Hai",
+    "8 giờ 30 phút, chiều thứ Hai",
     "",
     "   ",
 ]
@@ -321,7 +393,17 @@ def test_non_date_stays_none(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Sáng 18/7", "Ngày 14/10", "Tối 20-11", "Sáng ngày 22 tháng 8", "hôm qua", "3 ngày trước"],
+    [
+        "Sáng 18/7",
+        "Ngày 14/10",
+        "Tối 20-11",
+        "Sáng ngày 22 tháng 8",
+        "hôm qua",
+        "3 ngày trước",
+        "các ngày 15, 16 và 17/5",
+        "15 thg 5 lúc 08:30",
+        "14h00 thứ Sáu ngày 17/5",
+    ],
 )
 def test_year_less_and_relative_forms_need_a_ref(text):
     assert parse_datetime(text) is None
@@ -411,6 +493,30 @@ DATELINES = [
     ("Lúc 8 giờ 30 sáng 20/11, tại", "Lúc 8 giờ 30 sáng 20/11", 20, 11, None, 8),
     ("  “Sáng 18/7, …", "Sáng 18/7", 18, 7, None, None),
     ("(Dân trí) - Sáng 5/9, hơn 22 triệu", "Sáng 5/9", 5, 9, None, None),
+    # the days of an event: the first day
+    ("Ngày 15 và 16/5, Sở GDĐT tổ chức kỳ thi", "Ngày 15 và 16/5", 15, 5, None, None),
+    ("Các ngày 15, 16 và 17/5, học sinh lớp 12 thi thử", "Các ngày 15, 16 và 17/5", 15, 5, None, None),
+    ("(GLO)- Trong 2 ngày 15 và 16/5, hơn 20.000 thí sinh", "Trong 2 ngày 15 và 16/5", 15, 5, None, None),
+    ("Trong hai ngày 28 và 29/12/2023, tại", "Trong hai ngày 28 và 29/12/2023", 28, 12, 2023, None),
+    # a clock time before the weekday and the date
+    (
+        "Vào lúc 8 giờ 30 phút, thứ Hai, ngày 13 tháng 5 năm 2024, tại hội trường",
+        "Vào lúc 8 giờ 30 phút, thứ Hai, ngày 13 tháng 5 năm 2024",
+        13,
+        5,
+        2024,
+        8,
+    ),
+    (
+        "Lúc 2 giờ 30 phút, chiều thứ Hai, ngày 13/5/2024, Hội đồng thi họp",
+        "Lúc 2 giờ 30 phút, chiều thứ Hai, ngày 13/5/2024",
+        13,
+        5,
+        2024,
+        14,
+    ),
+    ("Vào hồi 14 giờ ngày thứ Sáu, 17/5/2024, Hội đồng", "Vào hồi 14 giờ ngày thứ Sáu, 17/5/2024", 17, 5, 2024, 14),
+    ("8h30 - Thứ Hai, 13/5, tại hội trường", "8h30 - Thứ Hai, 13/5", 13, 5, None, 8),
 ]
 
 
@@ -434,6 +540,8 @@ def test_dateline_time_has_minutes():
         "Sáng 18/7, Sở GD&ĐT tổ chức hội nghị",
         "(GLO)- Chiều 5-9, học sinh nô nức",
         "Chiều qua (17/7), Sở GD&ĐT đã họp báo.",
+        "Các ngày 15, 16 và 17/5, học sinh lớp 12 thi thử",
+        "Vào lúc 8 giờ 30 phút, thứ Hai, ngày 13 tháng 5 năm 2024, tại hội trường",
     ],
 )
 def test_dateline_offsets_point_into_the_text_as_given(text):
@@ -466,6 +574,11 @@ def test_dateline_offsets_point_into_the_text_as_given(text):
         "Ngày 18/7/QĐ-UBND",
         "Ngày 31/2, abc",
         "Sáng nay, Sở GD&ĐT tổ chức",
+        "Từ ngày 1/7, Luật Nhà giáo có hiệu lực",  # when a rule starts, not the day of the news
+        "Ngày 15, 16 và 17 điểm là điểm chuẩn",
+        "Ngày 17, 16 và 15/5, abc",
+        "Các lớp 10/3, 10/4 và 10/5 đạt giải",
+        "Lúc 8h30, thứ Hai, tại hội trường",
         "",
     ],
 )
