@@ -123,6 +123,79 @@ def test_seconds_and_zones_read_back(m):
         assert to_iso(got) == expected.isoformat()
 
 
+def running_date_renderings(d: date) -> list[str]:
+    """Sentences and embeds that state d: lists of days starting on it, abbreviated month names."""
+    a, b, m, y = d.day + 1, d.day + 2, d.month, d.year
+    return [
+        f"Trong các ngày {d.day}, {a} và {b}/{m}/{y}, Sở GDĐT tổ chức kỳ thi",
+        f"ngày {d.day}, {a}, {b}/{m:02d}/{y}",
+        f"Kỳ thi diễn ra trong các ngày {d.day}, {a} và {b} tháng {m} năm {y} tại 30 điểm thi.",
+        f"Trong 2 ngày {d.day} và {a}-{m}-{y}, hơn 20.000 thí sinh dự thi",
+        f"Th{m} {d.day}, {y}",
+        f"Thg {m} {d.day}, {y}",
+        f"{d.day} thg {m}, {y}",
+        f"{d.day:02d} Thg {m:02d} {y}",
+        f"— Sở GD&ĐT (@sogddt) {EN_MONTHS[m - 1]} {d.day}, {y}",
+    ]
+
+
+def running_moment_renderings(m: datetime) -> list[str]:
+    """Sentences that give a clock time before the weekday and the date."""
+    weekday = WEEKDAYS[m.weekday()]
+    dmy = f"{m.day:02d}/{m.month:02d}/{m.year}"
+    long = f"ngày {m.day} tháng {m.month} năm {m.year}"
+    hour12 = m.hour % 12 or 12
+    texts = [
+        f"Vào lúc {m.hour} giờ {m.minute} phút, {weekday.lower()}, {long}, tại hội trường Sở GDĐT",
+        f"{m.hour}h{m.minute:02d}, {weekday}, {dmy}",
+        f"({m.hour:02d}:{m.minute:02d} - {weekday}, {dmy})",
+        f"{m.hour}h{m.minute:02d} {weekday.lower()} ngày {m.day}/{m.month}/{m.year}, Hội đồng thi họp",
+        f"Vào hồi {m.hour} giờ {m.minute} phút ngày {weekday.lower()}, {dmy}",
+        f"{hour12}:{m.minute:02d} {'SA' if m.hour < 12 else 'CH'} · {m.day} thg {m.month}, {m.year}",
+        f"{hour12}:{m.minute:02d} {'AM' if m.hour < 12 else 'PM'} · {EN_MONTHS[m.month - 1]} {m.day}, {m.year}",
+    ]
+    if 1 <= m.hour <= 11 or 13 <= m.hour <= 23:  # 12 and 0 o'clock have no part of the day to say so
+        part = "sáng" if m.hour < 12 else "chiều" if m.hour < 18 else "tối"
+        texts.append(f"Vào lúc {hour12} giờ {m.minute} phút, {part} {weekday.lower()}, {long}, tại hội trường")
+    return texts
+
+
+@settings(max_examples=150, deadline=None)
+@given(days.filter(lambda d: d.day <= 26))
+def test_any_date_reads_back_from_running_text(d):
+    for text in running_date_renderings(d):
+        got = parse_datetime(text)
+        assert type(got) is date, text
+        assert got == d, text
+        assert parse_datetime(unicodedata.normalize("NFD", text)) == d, text
+        assert _read(text, None) == _read(text, None, fast=False), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(moments)
+def test_a_time_before_the_weekday_is_the_dates(m):
+    expected = m.replace(second=0, microsecond=0, tzinfo=TZ)
+    for text in running_moment_renderings(m):
+        got = parse_datetime(text)
+        assert isinstance(got, datetime), text
+        assert got == expected, text
+        assert parse_datetime(text.replace("·", "&middot;").replace("ứ", "&#7913;")) == expected, text
+        assert _read(text, None) == _read(text, None, fast=False), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(days.filter(lambda d: d.day <= 27), st.integers(min_value=-170, max_value=170))
+def test_year_less_lists_of_days_take_the_year_nearest_the_ref(d, shift):
+    ref = d + timedelta(days=shift)
+    listed = parse_datetime(f"các ngày {d.day}, {d.day + 1} và {d.day + 2}/{d.month}", ref)
+    assert listed == d
+    posted = parse_datetime(f"Sở đã đăng {d.day} thg {d.month} lúc 08:30", ref)
+    assert posted == datetime(d.year, d.month, d.day, 8, 30, tzinfo=TZ)
+    assert parse_datetime(f"các ngày {d.day}, {d.day + 1} và {d.day + 2}/{d.month}") is None
+    dateline = find_dateline(f"(GLO)- Trong 2 ngày {d.day} và {d.day + 1}/{d.month}, hơn 20.000 thí sinh dự thi")
+    assert (dateline.day, dateline.month, dateline.year) == (d.day, d.month, None)
+
+
 @settings(max_examples=100, deadline=None)
 @given(days, st.sampled_from(range(len(date_renderings(date(2000, 1, 1))))))
 def test_nfd_and_entities_read_as_nfc(d, index):
@@ -178,6 +251,12 @@ WORDS = st.sampled_from(
         "(GLO)-",
         "Lớp",
         "số",
+        "thg",
+        "Th5",
+        "và",
+        "các ngày",
+        "hồi",
+        "·",
     ]
 )
 fuzz = st.one_of(
@@ -282,6 +361,12 @@ NON_DATE_SHAPES = st.one_of(
     st.builds("{} tháng {} ngày".format, small, small),
     st.builds("camera {}/{}".format, small, small),
     st.builds("Trường Mầm non {}/{}".format, small, small),
+    st.builds("{}, {} và {} điểm".format, small, small, small),
+    st.builds("Các lớp {}/{}, {}/{} và {}/{}".format, small, small, small, small, small, small),
+    st.builds("các ngày {}, {} và {}/{}/QĐ-UBND".format, small, small, small, small),
+    st.builds("Số {}/{}/TT-BGDĐT".format, small, st.integers(1995, 2030)),
+    st.builds("T{}/{}".format, st.integers(2, 7), st.integers(1995, 2030)),
+    st.builds("mã Th{} {}, {}".format, small, small, st.integers(1995, 2030)),
 )
 
 
