@@ -1,8 +1,10 @@
 """Author and source lines leave the body and become fields; a sentence is never an author."""
 
+import unicodedata
+
 import pytest
 
-from crawler.extract.authors import extract_author_source, looks_like_names
+from crawler.extract.authors import extract_author_source, looks_like_names, person_name
 from crawler.html import paragraphs, parse_fragment
 
 PROSE = (
@@ -90,3 +92,49 @@ def test_signature_in_body_beats_meta_hint():
 )
 def test_looks_like_names(text, ok):
     assert looks_like_names(text) is ok
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Phạm Văn Phải – Phó Hiệu trưởng Trường THPT Việt Vinh", "Phạm Văn Phải"),
+        ("Phạm Văn Phải - CV Phòng TCCB", "Phạm Văn Phải"),
+        ("Lê Thị Hoa, giáo viên Trường TH Kim Đồng", "Lê Thị Hoa"),
+        ("ANH NHÀN - ANH TÚ", "ANH NHÀN - ANH TÚ"),
+        ("Thanh Tú - Thuận Cẩm", "Thanh Tú - Thuận Cẩm"),
+        ("Trường THCS Nguyễn Huệ", None),
+        ("TRƯỜNG THCS & THPT BÁN TRÚ - NỘI TRÚ HỒNG HÀ", None),
+        ("Phòng GD&ĐT Lộc Ninh", None),
+        ("Ban biên tập", None),
+        ("Bà Nguyễn Thị Kim Hoa – Phó Trưởng phòng GDĐT cho biết, năm nay Phòng mời 12 báo cáo viên", None),
+        ("Đoàn Văn Minh", "Đoàn Văn Minh"),  # Đoàn is a family name too, not only the Youth Union
+    ],
+)
+def test_person_name(text, name):
+    assert person_name(text) == name
+
+
+def test_person_name_reads_nfd_and_entities():
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung – Giáo viên Trường MN Hoa Sen")
+    assert person_name(nfd) == "Nguyễn Thị Hồng Nhung"
+    assert person_name("Nguy&#7877;n V&#259;n An") == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize(
+    "tail,author,source",
+    [
+        # The byline after a rating widget's label and a source line: labels do not use up the places scanned.
+        ('<div class="author"><span><b>Tác giả:</b></span> Thanh Tú - Thuận Cẩm </div>'
+         '<div class="source"><span><b>Nguồn:</b>Cổng thông tin Báo Bắc Ninh</span><span> Copy link</span></div>',
+         "Thanh Tú - Thuận Cẩm", "Cổng thông tin Báo Bắc Ninh"),
+        ("<p>Tác giả: Trường THCS Nguyễn Huệ</p>", None, None),  # an institution: no author, and the line leaves
+        ("<p>Đăng bởi Hồng Nhung</p>", "Hồng Nhung", None),
+        ('<span style="font-size:14pt">Phạm Văn Phải – Phó Hiệu trưởng Trường THPT Việt Vinh</span>',
+         "Phạm Văn Phải", None),
+    ],
+)
+def test_bylines_in_portal_markups(tail, author, source):
+    body = parse_fragment(f"<p>{PROSE}</p>{tail}")
+    assert extract_author_source(body) == (author, source)
+    assert paragraphs(body)[-1] in (PROSE, "Copy link")
+    assert "Tác giả" not in " ".join(paragraphs(body))

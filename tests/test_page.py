@@ -80,3 +80,42 @@ def test_generic_lead_figure_above_body_is_an_article_image():
     assert [(i["src"], i["caption"]) for i in item.images] == [
         ("http://127.0.0.9/uploads/hoi-thi-1.jpg", "Cô giáo trong tiết dạy")
     ]
+
+
+# -- generic headline and dateline on layouts no profile describes ---------------------------------------------------
+
+_PROSE = ("<p>Sáng 18/10, Phòng Giáo dục và Đào tạo huyện tổ chức hội nghị triển khai nhiệm vụ năm học 2026-2027 "
+          "cho cán bộ quản lý các trường mầm non, tiểu học và trung học cơ sở trên địa bàn huyện, với sự tham dự "
+          "của hơn một trăm đại biểu.</p>") * 3
+
+
+def test_headline_in_a_styled_block_under_a_banner_h1_and_a_portal_title():
+    html = ("<html><head><title>Cổng thông tin điện tử Sở GD&amp;ĐT</title></head><body>"
+            "<div id='banner'><h1>SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH HÀ GIANG</h1></div>"
+            "<div class='col-left'><h3>Tin mới</h3></div>"
+            "<div class='ArticleHeader'>Khởi công xây dựng lớp học điểm trường thôn Giàn Thượng</div>"
+            "<div class='PostDate'>28/05/2021 15:24:00</div>"
+            f"<div class='ArticleContent'>{_PROSE}</div></body></html>")
+    page = ArticlePage(html, "http://127.0.0.9/Pages/news.aspx?ItemID=15", families()["generic"])
+    assert page.title() == "Khởi công xây dựng lớp học điểm trường thôn Giàn Thượng"
+    assert ("page", "28/05/2021 15:24:00") in page.date_candidates()
+
+
+def test_legacy_table_layout_with_bold_headline_and_update_line():
+    html = ("<html><body><table><tr><td><h1 class='logo'><img src='/logo.gif'>PHÒNG GD&amp;ĐT HUYỆN ĐỨC THỌ</h1>"
+            "</td></tr><tr><td><span style='font-size:18px;font-weight:bold'>Hội nghị triển khai nhiệm vụ năm học "
+            "2026-2027</span><br><i>(Cập nhật: 18/10/2026)</i><br><br>"
+            + _PROSE.replace("<p>", "").replace("</p>", "<br><br>") + "</td></tr></table></body></html>")
+    page = ArticlePage(html, "http://127.0.0.9/index.php?mod=news&id=12", families()["generic"])
+    assert page.title() == "Hội nghị triển khai nhiệm vụ năm học 2026-2027"
+    assert any(raw == "(Cập nhật: 18/10/2026)" for _, raw in page.date_candidates())
+    assert page.is_article(strict=True)
+
+
+def test_another_articles_headline_with_a_date_is_no_dateline():
+    html = ("<html><body><h1>Nữ sinh Trường Sa và ước mơ thành chiến sĩ hải quân</h1>"
+            f"<div class='noidung'>{_PROSE}</div>"
+            "<div class='other'><div>THÔNG BÁO TRẢ HỌC PHÍ NĂM HỌC 2023-2024 CHO HỌC SINH (29.07.2024)</div></div>"
+            "</body></html>")
+    page = ArticlePage(html, "http://127.0.0.9/tin-tuc/nu-sinh.html", families()["generic"])
+    assert not [c for c in page.date_candidates() if c[0] == "page"]

@@ -83,6 +83,9 @@ def person_name(text: str | None) -> str | None:
         return None  # 'Bà Nguyễn Thị Kim Hoa – Phó Trưởng phòng GDĐT cho biết, …' is prose, not a byline
     role = _ROLE_SUFFIX.search(text)
     if role and role.start() > 0:
+        office = text[role.end() :]
+        if re.search(r"[,;:]\s*\w", office) or len(office.split()) > 8:
+            return None  # a clause follows the office: a sentence about the person, not a byline
         text = text[: role.start()]
     text = text.strip(" .,;-–—")
     if not text or _INSTITUTION.match(text) or not looks_like_names(text):

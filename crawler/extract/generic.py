@@ -70,7 +70,9 @@ def find_main_content(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | Non
         parent = para.getparent()
         if parent is None:
             continue
-        for ancestor, share in ((parent, 1.0), (parent.getparent(), 0.5)):
+        # A cell whose text is its own ('<td>…<br><br>…</td>' of the legacy table layouts) holds the article itself.
+        holders = ((para, 1.0), (parent, 0.5)) if para.tag == "td" else ((parent, 1.0), (parent.getparent(), 0.5))
+        for ancestor, share in holders:
             if ancestor is None or ancestor.tag not in _CANDIDATE_TAGS:
                 continue
             if ancestor not in scores:
@@ -89,20 +91,21 @@ def find_main_content(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | Non
     return best
 
 
-def page_title_candidates(doc: lxml.html.HtmlElement) -> list[str]:
-    """Titles the page states, best first: og:title, the first <h1>, then <title>."""
-    found: list[str] = []
-    for meta in doc.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content'):
-        found.append(meta)
-    for h1 in doc.iter("h1"):
-        text = element_text(h1)
-        if text:
-            found.append(text)
-            break
+def stated_titles(doc: lxml.html.HtmlElement) -> list[str]:
+    """Titles the page's head states about it: og:title or twitter:title, then <title>."""
+    found = list(doc.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content'))
     titles = doc.xpath("//title")
     if titles:
         found.append(element_text(titles[0]))
     return [t for t in (s.strip() for s in found) if t]
+
+
+def page_title_candidates(doc: lxml.html.HtmlElement) -> list[str]:
+    """Titles the page states, best first: og:title, the first <h1>, then <title>."""
+    stated = stated_titles(doc)
+    metas = stated[:-1] if doc.xpath("//title") else stated
+    h1 = next((t for t in (element_text(h).strip() for h in doc.iter("h1")) if t), None)
+    return [*metas, *([h1] if h1 else []), *stated[len(metas):]]
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")

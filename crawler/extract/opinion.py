@@ -155,9 +155,11 @@ class Opinion:
         """The body element: ours where the opinion is unsure or agrees with it, else the opinion's."""
         if not self.confident:
             return ours
-        if ours is not None and not self.disagrees(ours):
-            return ours
-        return self.vote.element
+        if ours is None or self.disagrees(ours):
+            return self.vote.element
+        if any(a is ours for a in self.vote.element.iterancestors()):
+            return self.vote.element  # the same text, without the wrapper around it
+        return ours
 
     def disagrees(self, element: lxml.html.HtmlElement) -> bool:
         """True when the opinion is sure and `element` matches its text clearly worse than its own choice."""

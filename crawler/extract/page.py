@@ -38,6 +38,9 @@ _DATE_LIKE = re.compile(
 )
 _TIME_LIKE = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{0,2}(?:\s*(?:phút|SA|CH|AM|PM))?|\d{4}", re.I)
 _DATELINE_WORDS = 40
+_HEAD_TEXT = 200
+# Elements that may hold the headline, the dateline or the sapo inside the body, taken out of it there.
+_DROPPABLE = frozenset("h1 h2 h3 div p span time i em b strong font small td".split())
 _DATE_CLASS = re.compile(r"date|time|ngay|publish|created|posted|thoi-?gian|meta|info|detail-?time", re.I)
 _VIEW_COUNT = re.compile(
     r"(?:lượt\s+xem|lượt\s+đọc|số\s+lượt\s+xem|số\s+lần\s+xem|đã\s+xem|views?)\s*:?\s*(\d[\d.,]*)", re.I
@@ -145,7 +148,7 @@ class ArticlePage:
         <title> or og:title first, then <h1>s, then the nearest to the body. Portals keep <h1> for the office's
         banner and put the headline in a styled <div> or <td> ('ArticleHeader', 'news-title', bold 18px), and
         their <title> is often only the portal's name: nearness to the body is what all of them share."""
-        stated = [(clean_text(t) or "").casefold() for t in generic.page_title_candidates(self.doc)]
+        stated = [(clean_text(t) or "").casefold() for t in generic.stated_titles(self.doc)]
         body = self.body_element
         inside = set(body.iter()) if body is not None else set()
         entered = False
@@ -296,9 +299,11 @@ class ArticlePage:
         return self._generic_date_elements()
 
     def _generic_date_elements(self) -> list[lxml.html.HtmlElement]:
-        """Short date-like lines in the article's region, outside the body, nearest the title first."""
+        """Short date-like lines in the article's region, outside the body or atop it (the legacy layouts' one
+        cell holds headline, '(Cập nhật: …)' and prose), nearest the title first."""
         body = self.body_element
         inside_body = set(body.iter()) if body is not None else set()
+        inside_body -= self._body_head
         found: list[lxml.html.HtmlElement] = []
         for element in self.region.iter():
             if not isinstance(element.tag, str) or element in inside_body or element.tag in ("script", "style"):
@@ -318,6 +323,24 @@ class ArticlePage:
             if _DATE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}") or len(text) < 60:
                 found.append(element)
         return found[:2]
+
+    @cached_property
+    def _body_head(self) -> set[lxml.html.HtmlElement]:
+        """The body's elements above its prose (less than a sentence of text before them)."""
+        head: set[lxml.html.HtmlElement] = set()
+        body = self.body_element
+        if body is None or self.looks_like_listing():
+            return head  # atop a listing sits the first item's date, not this page's
+        seen = 0
+        for element in body.iterdescendants():
+            if not isinstance(element.tag, str):
+                continue
+            seen += len((element.text or "").strip())
+            if seen >= _HEAD_TEXT:
+                break
+            head.add(element)
+            seen += len((element.tail or "").strip())
+        return head
 
     def date_candidates(self) -> list[tuple[str, str]]:
         """(source, raw text) pairs in the documented order; the dates pipeline chooses among them."""
@@ -402,7 +425,7 @@ class ArticlePage:
                 continue
             if element.getparent() is None:
                 continue
-            if element.tag in ("h1", "h2", "div", "p", "span", "time") and element_text(element) in drop_texts:
+            if element.tag in _DROPPABLE and element_text(element) in drop_texts:
                 remove_keep_tail(element)
         leads = [copy.deepcopy(e) for e in self.lead_figures()]
         wrapper = lxml.html.fragment_fromstring("<div></div>")
