@@ -3,12 +3,15 @@
 Public API
 ----------
 - :func:`parse_datetime` reads the first date expression in a text: 'Thứ Hai, 18/07/2022 08:30',
-  'Ngày 18 tháng 7 năm 2022', '8h30 ngày 18/7', 'Tháng Bảy 18, 2022', ISO 8601 and RFC 822 from
-  meta tags, datelines without a year ('Sáng 18/7'), relative forms ('2 giờ trước', 'hôm qua'),
-  ranges (the first day). It gives a `date` when no time of day is stated, an aware `datetime` in
-  Asia/Ho_Chi_Minh when one is, and None when the text holds no date. Year-less and relative forms
-  need `ref` (the listing date, the page's structured date, the crawl time): they take the year
-  that puts the date nearest to it, and without a ref they give None.
+  'Ngày 18 tháng 7 năm 2022', '8h30 ngày 18/7', 'Vào lúc 8 giờ 30 phút, thứ Hai, ngày 13 tháng 5 năm
+  2024', 'Tháng Bảy 18, 2022', 'Th5 15, 2024', '15 thg 5, 2024', 'May 15, 2024', ISO 8601 and RFC 822
+  from meta tags, datelines without a year ('Sáng 18/7'), relative forms ('2 giờ trước', 'hôm qua'),
+  ranges and lists of days ('từ ngày 15 đến 17/5', 'các ngày 15, 16 và 17/5': the first day). It
+  gives a `date` when no time of day is stated, an aware `datetime` in Asia/Ho_Chi_Minh when one
+  is, and None when the text holds no date. Year-less and relative forms need `ref` (the listing
+  date, the page's structured date, the crawl time): they take the year that puts the date nearest
+  to it, and without a ref they give None. One date per text, because its readers want one: the
+  publication date of a page and the dateline of its body; the other days of an event stay text.
 - :func:`find_dateline` finds the dateline that opens an article body ('(GLO)- Sáng 18/7,').
 - :func:`to_iso` writes what we store: 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM:SS+07:00'.
 - :func:`date_from_url` reads the unambiguous dates of URLs ('/2022/07/18/', '-20220718').

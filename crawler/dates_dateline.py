@@ -1,8 +1,10 @@
 """Finding the dateline at the head of an article body: 'Sáng 18/7,', '(GLO)- Chiều 5-9,'.
 
 Only at the head, after an optional agency prefix ('(GLO)-', 'VOV.VN -', 'CTTĐT -', 'Hà Nội:'), and
-only when a word announces the date (a part of the day, 'ngày', 'hôm nay', a weekday) or a clock
-time comes with it: 'Tiết trời sáng 5-9 …' has a date but no dateline.
+only when a word announces the date (a part of the day, 'ngày', 'Các ngày', 'Trong 2 ngày', 'hôm nay',
+a weekday) or a clock time comes with it ('Vào lúc 8 giờ 30 phút, thứ Hai, ngày 13 tháng 5 năm
+2024'): 'Tiết trời sáng 5-9 …' has a date but no dateline. The days of an event ('Các ngày 15, 16 và
+17/5,') give their first day.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The date scanner: the first date expression in clean text, its parts read, its year unresolved.
 
 The scanner walks the numbers of the text in order. At each one, what follows the number decides
-which forms can start there (ranges, ISO 8601, English dates, Vietnamese long forms, numeric d/m/y,
-year-less d/m, 'N ngày trước'); each form is one pre-compiled pattern matched at that place, and
-the first match that passes its checks wins. The checks keep non-dates out:
+which forms can start there (ranges and lists of days, ISO 8601, English dates, Vietnamese long forms
+and 'thg' abbreviations, a month named before the day, numeric d/m/y, year-less d/m, 'N ngày trước');
+each form is one pre-compiled pattern matched at that place, and the first match that passes its
+checks wins. The checks keep non-dates out:
 
 - numbers glued to other digits or letters are parts of something else: '10/3A', '2018/7', '1/6,5',
   '18/7/QĐ-UBND', '0269.3824.123';
@@ -12,6 +13,8 @@ the first match that passes its checks wins. The checks keep non-dates out:
 - a year-less 'd/m' is a date only after a word that announces one (ngày, hôm, sáng, chiều, tối,
   a weekday …) or next to a clock time, which 'Lớp 10/3', 'Trường Mầm non 1/6' and '3/4 số học sinh'
   do not have;
+- the days of a range or a list go up, and need 'ngày', 'từ' or 'mùng' before the first: '15, 16 và 17
+  điểm' and 'Các lớp 10/3, 10/4 và 10/5' are no dates;
 - day, month and year must make a real date (no 31/02); a two-digit year needs a date's shape
   ('18/7/22', '05.09.23', not the version '2.1.10'); a lunar date ('15/8 âm lịch') is not one.
 """
