@@ -1,0 +1,88 @@
+"""The randomized-site generator of bench/randsites.py keeps its own promises: the truth is on the pages, a seed
+always gives the same site, and alias URLs answer (redirects point at the article). No crawl."""
+
+from __future__ import annotations
+
+import html
+import importlib
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+randsite = importlib.import_module("bench._randsite")
+from edunews.fixtures.server import route_key  # noqa: E402
+
+SEEDS = range(1, 13)  # development seeds only: the reporting seeds stay unseen by tests too
+
+
+def page_text(route) -> str:
+    """The page as a reader sees its characters: decoded by its real encoding, entities resolved, NFC."""
+    if "windows-1258" in route.headers.get("Content-Type", ""):
+        raw = route.body.decode("cp1258")
+    else:
+        raw = route.body.decode("utf-8")  # every other page is UTF-8 bytes, whatever it declares
+    return unicodedata.normalize("NFC", html.unescape(raw))
+
+
+def day_shown(text: str, published: str) -> bool:
+    y, m, d = (int(x) for x in published[:10].split("-"))
+    forms = (f"{d:02d}/{m:02d}/{y}", f"{d}/{m}/{y}", f"{d:02d}-{m:02d}-{y}", f"ngày {d} tháng {m} năm {y}")
+    return any(form in text for form in forms)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_truth_is_on_the_pages(seed: int) -> None:
+    site = randsite.generate(seed, quick=True)
+    assert 12 <= len(site.truth["articles"]) <= 16
+    keys = [a["key"] for a in site.truth["articles"]]
+    assert len(set(keys)) == len(keys)
+    for article in site.truth["articles"]:
+        route = site.routes[route_key(article["url"])]
+        assert route.status == 200
+        text = page_text(route)
+        assert unicodedata.is_normalized("NFC", article["title"])
+        assert article["title"] in text
+        for paragraph in article["body"]:
+            assert paragraph in text, paragraph
+        for caption in article["captions"]:
+            assert caption in text
+        if article["author"]:
+            assert article["author"] in text
+        if article["source"]:
+            assert article["source"] in text
+        assert day_shown(text, article["published"])
+        if article["time_shown"]:
+            assert article["published"][11:16] in re.sub(r"<[^>]+>", "", text)
+        body = "\n".join(article["body"])
+        for furniture in article["furniture"]:
+            assert furniture in text and furniture not in body
+    for path in site.truth["non_articles"]:
+        assert site.routes[route_key(path)].status == 200
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_aliases_answer(seed: int) -> None:
+    site = randsite.generate(seed, quick=True)
+    for article in site.truth["articles"]:
+        for alias in article["aliases"]:
+            route = site.routes[route_key(alias)]
+            if route.status in (301, 302):
+                assert route.headers["Location"] == "{{BASE}}" + article["url"]
+            else:
+                assert route.status == 200
+                assert article["title"] in page_text(route)
+
+
+def test_same_seed_same_site() -> None:
+    first, again = randsite.generate(7), randsite.generate(7)
+    assert first.truth == again.truth
+    assert first.routes == again.routes
+    assert 25 <= len(first.truth["articles"]) <= 40
+    assert randsite.generate(8).truth != first.truth
