@@ -58,13 +58,15 @@ _ISO = build(
        (?![0-9])(?:\s*(?P<tz>z(?!\w)|[+-][0-9]{2}(?::?[0-9]{2})?(?![0-9])))?)?"""
 )
 # 'từ ngày 14-27/7', 'Từ ngày 7 - 9/6', 'từ ngày 15 đến 30/9', 'ngày 20, 21 tháng 11', and lists of days
-# before one month, 'các ngày 15, 16 và 17/5': the first day (see _range_at).
+# before one month, 'các ngày 15, 16 và 17/5': the first day (see _range_at). Dots only with a year: 'ngày 15 và
+# 16.5.2024'.
 _RANGE = build(
     r"""(?P<d1>[0-9]{1,2})
     (?:\s*(?:-|đến|tới)
      | (?P<list>(?:\s*,\s*(?:(?:ngày|mùng|mồng)\s+)?[0-9]{1,2}(?![0-9]))*)\s*(?:,\s*và|và|,))
     \s*(?:(?:ngày|mùng|mồng)\s+)?(?P<d2>[0-9]{1,2})(?![0-9])
     (?: (?P<sep>[/-])(?P<m>[0-9]{1,2})(?![0-9])(?:(?P=sep)(?P<y><<YEAR>>))?
+      | \.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])
       | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:\s*(?:,|năm|/)\s*(?P<yw>[0-9]{4})(?![0-9]))? )"""
 )
 _DMY = build(r"(?P<d>[0-9]{1,2})\s?(?P<sep>[/.-])\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y><<YEAR>>)")
@@ -104,7 +106,7 @@ _TIME_BEFORE = build(
     r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*(?:(?<!\w)(?P<dp><<DAYPART>>)\s*(?:,\s*)?)?
     (?:(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
 )
-_TIME_AFTER = build(r"(?:\s*[,|-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
+_TIME_AFTER = build(r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
 _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")
 # '… đến (ngày) 20/7/2022' after a year-less first day lends it its year.
 _BORROW = build(
@@ -222,10 +224,10 @@ def _range_at(text: str, start: int) -> Found | None:
     words = words_before(text, start)
     if not words or words[-1] not in _RANGE_OPENERS:
         return None
-    month = int(m.group("m")) if m.group("m") else month_number(m.group("mw") or "")
+    month = int(m.group("m") or m.group("dm") or 0) or month_number(m.group("mw") or "")
     if month is None:
         return None
-    year = _year(m.group("y") or m.group("yw"))
+    year = _year(m.group("y") or m.group("dy") or m.group("yw"))
     days = [int(m.group("d1"))]
     if m.group("list"):
         days += map(int, _NUM.findall(m.group("list")))
