@@ -48,6 +48,7 @@ _NOT_NAMES = frozenset(
     for s in ("admin", "administrator", "quản trị", "quản trị viên", "webmaster", "ban biên tập", "bbt", "user")
 )
 _TAIL_SCAN = 4
+_INLINE = frozenset("span strong b em i a font small u".split())
 _MAX_BYLINE = 90
 
 
@@ -105,6 +106,17 @@ def _looks_signature(element: lxml.html.HtmlElement) -> bool:
         return True
     text = element_text(element)
     return any(element_text(c) == text for c in element.iter("strong", "b", "em", "i"))
+
+
+def _inline_in_prose(element: lxml.html.HtmlElement) -> bool:
+    """A bold or italic run inside a longer paragraph ('<p><strong>ATTEND</strong> a two-day symposium …</p>'):
+    the paragraph's first words, not a signature line of its own."""
+    if element.tag not in _INLINE:
+        return False
+    before = element.getprevious()
+    parent = element.getparent()
+    lead = (before.tail if before is not None else parent.text if parent is not None else "") or ""
+    return bool((element.tail or "").strip() or lead.strip())
 
 
 def _outermost(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -190,7 +202,7 @@ def extract_author_source(
             source = _cut_source(match.group(1))
             remove_keep_tail(element)
             continue
-        if author is None:
+        if author is None and not _inline_in_prose(element):
             value, inline_source = _split_inline_source(text)
             name = person_name(value)
             if name and (_looks_signature(element) or scanned <= 2):

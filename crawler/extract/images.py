@@ -45,7 +45,10 @@ _CREDIT = re.compile(
 _CREDIT_ONLY = re.compile(r"^\s*[(\[]?\s*(?:Nguồn\s+)?(?:Ảnh|Photo|Hình|Nguồn ảnh)\s*[:：]", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-ZÀ-Ỹ\"“]")
 _BLOCKS = ("p", "div", "center", "span", "a", "strong", "b", "em", "i", "figure", "td")
+# An unmarked caption is a paragraph of its own: a link or a bold word after a photo is part of the prose around it.
+_BARE_BLOCKS = ("p", "div", "center", "td")
 MAX_CAPTION = 300
+_QUOTES = ('"', "“", "‘", "'", "«", "„")
 
 
 def split_credit(text: str | None) -> tuple[str | None, str | None]:
@@ -102,6 +105,8 @@ def _is_bare_caption(text: str) -> bool:
     """
     if len(text) > MAX_CAPTION or text.endswith(":") or looks_like_names(text):
         return False
+    if text.startswith(_QUOTES):
+        return False  # a quotation after a photo is the story going on, never its caption
     return len(_SENTENCE_BREAK.findall(text)) == 0
 
 
@@ -138,7 +143,7 @@ def _caption_in_container(img: lxml.html.HtmlElement, body: lxml.html.HtmlElemen
     """A caption element inside the image's own wrapper (figure, wp-caption div, VCCorp block, photo table)."""
     node = img.getparent()
     depth = 0
-    while node is not None and node is not body and depth < 4:
+    while node is not None and node is not body and depth < 6:  # img, span, td, tr, tbody, table
         if node.tag == "figure":
             captions = node.findall(".//figcaption")
             if captions:
@@ -218,7 +223,7 @@ def extract_images(body: lxml.html.HtmlElement) -> list[dict[str, str | None]]:
         caption_node = marked[img] if marked[img] is not None and marked[img].getparent() is not None else None
         if caption_node is None and allow_bare:
             candidate = _next_block(_image_block(img, body))
-            if candidate is not None and candidate.find(".//img") is None and candidate.tag in _BLOCKS:
+            if candidate is not None and candidate.find(".//img") is None and candidate.tag in _BARE_BLOCKS:
                 text = element_text(candidate)
                 if text and not _is_signature(candidate) and _is_bare_caption(text):
                     caption_node = candidate
