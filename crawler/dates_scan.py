@@ -63,7 +63,7 @@ _ISO = build(
 _RANGE = build(
     r"""(?P<d1>[0-9]{1,2})
     (?:\s*(?:-|đến|tới)
-     | (?P<list>(?:\s*,\s*(?:(?:ngày|mùng|mồng)\s+)?[0-9]{1,2}(?![0-9]))*)\s*(?:,\s*và|và|,))
+     | (?P<list>(?:\s*,\s*(?:(?:ngày|mùng|mồng)\s+)?[0-9]{1,2}(?![0-9])){0,29})\s*(?:,\s*và|và|,))
     \s*(?:(?:ngày|mùng|mồng)\s+)?(?P<d2>[0-9]{1,2})(?![0-9])
     (?: (?P<sep>[/-])(?P<m>[0-9]{1,2})(?![0-9])(?:(?P=sep)(?P<y><<YEAR>>))?
       | \.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])
@@ -218,11 +218,13 @@ def _borrow_year(text: str, found: Found) -> None:
 
 
 def _range_at(text: str, start: int) -> Found | None:
-    m = _RANGE.match(text, start)
-    if m is None or glued_after(text, m.end()):
-        return None
+    # The opener first: the pattern reads ahead over a list, which at every number of a long run of
+    # '1, 2, 3, …' would cost time quadratic in its length.
     words = words_before(text, start)
     if not words or words[-1] not in _RANGE_OPENERS:
+        return None
+    m = _RANGE.match(text, start)
+    if m is None or glued_after(text, m.end()):
         return None
     month = int(m.group("m") or m.group("dm") or 0) or month_number(m.group("mw") or "")
     if month is None:
@@ -314,15 +316,23 @@ def _long_at(text: str, start: int) -> Found | None:
     # 2022'); only the strict words ('số', 'mã' …) still make it a number.
     if not opened and names_number(words, strict=year is not None):
         return None
-    # 'thg' only ever abbreviates a month: '15 thg 5 lúc 08:30' is a date, not a duration.
     if year is None and not (
-        opened or m.group("abbr") or announces_date(words) or _time_before(text, start) is not None
+        opened or announces_date(words) or _time_before(text, start) is not None or _abbr_timed(text, m)
     ):
         return None  # '3 tháng 7 ngày' is a duration
     found = Found(start, m.end(), day, month, year)
     if year is None:
         _borrow_year(text, found)
     return found
+
+
+def _abbr_timed(text: str, m: re.Match[str]) -> bool:
+    """Whether a year-less 'd thg m' has a clock time right after it, as posts show this year's dates
+    ('15 thg 5 lúc 08:30'); without one, 'thg' may be chat for 'thằng' or 'thương'."""
+    if m.group("abbr") is None:
+        return False
+    after = _TIME_AFTER.match(text, m.end())
+    return after is not None and any(after.group(g) is not None for g in ("mi", "hm", "gm", "vm"))
 
 
 def _english_at(text: str, start: int) -> Found | None:

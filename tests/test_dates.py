@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+import time
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -382,6 +383,8 @@ NON_DATES = [
     "thg 5/2024",
     "Thg 13 15, 2024",
     "mã Th5 15, 2024",
+    "có 2 thg 5 tuổi",  # 'thg' as chat for 'thằng': a year-less 'd thg m' needs a clock time after it
+    "15 thg 5",
     "Quyết định số 15 thg 5, 2024",
     "Lúc 8h30, thứ Hai",
     "8 giờ 30 phút, chiều thứ Hai",
@@ -457,6 +460,24 @@ def test_never_raises(text):
     parse_datetime(text, "not a ref")  # type: ignore[arg-type]
     find_dateline(text)  # type: ignore[arg-type]
     date_from_url(text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ", ".join(str(i % 28 + 1) for i in range(5000)) + "/5",
+        "ngày " + ", ".join(str(i % 28 + 1) for i in range(5000)) + "/5",
+        "ngày 1, " * 5000 + "/5",
+        "Th5 " * 5000 + "15, 2024",
+    ],
+)
+def test_long_runs_of_numbers_read_in_linear_time(text):
+    # Each number of a list starts a look ahead over the list; unbounded, 5,000 of them took seconds.
+    start = time.perf_counter()
+    parse_datetime(text, REF)
+    _read(text, REF, fast=False)
+    find_dateline(text)
+    assert time.perf_counter() - start < 2.0
 
 
 def test_importing_does_not_import_dateparser():
