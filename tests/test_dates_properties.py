@@ -293,8 +293,9 @@ def test_fast_path_never_disagrees_with_the_scanner(text):
 # a short month, hour 24, a year out of range): the fast path must read each as the scanner does.
 LINE_LABELS = ["", "Ngày đăng: ", "Cập nhật lúc: ", "Tin đăng: ", "Đăng ngày ", "Thời gian: "]
 LINE_LABELS += ["Ngày đăng bài: ", "( ", "Lớp ", "  "]
-LINE_WEEKDAYS = ["", "Thứ Hai, ", "CN - ", "T5 | ", "thứ 2 ", "CHỦ NHẬT, ", "ngày "]
+LINE_WEEKDAYS = ["", "Thứ Hai, ", "CN - ", "T5 | ", "thứ 2 ", "CHỦ NHẬT, ", "ngày ", "ngày thứ Sáu, "]
 LINE_BEFORE = ["", "{h:02d}:{mi:02d} ", "{h}h{mi:02d} - ", "lúc {h}:{mi:02d}, "]
+LINE_BEFORE += ["{h}h{mi:02d}, chiều ", "{h12}:{mi:02d} SA · "]
 LINE_DATES = [
     "{d}/{m}/{y}",
     "{d:02d}-{m:02d}-{y}",
@@ -304,6 +305,9 @@ LINE_DATES = [
     "{d} tháng {mw}, {y}",
     "Tháng {mw} {d}, {y}",
     "{d} / {m} / {yy:02d}",
+    "{d} thg {m}, {y}",
+    "Th{m} {d}, {y}",
+    "{d}, {d} và {d}/{m}/{y}",
 ]
 LINE_AFTER = ["", " {h:02d}:{mi:02d}", ", {h12}:{mi:02d} CH", " {h:02d}:{mi:02d}:{s:02d} SA", " - {h}h{mi:02d}"]
 LINE_TAILS = ["", "  ", " (GMT+7)", ")", ".", " nhé", "{d}"]
