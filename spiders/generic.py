@@ -3,23 +3,36 @@
 Discovery: sitemap.xml and RSS feeds when the site has them, else listing pages and links, never leaving the
 start host, bounded by depth, a page budget and the trap guard. The first page decides whether a shipped family
 fits (fingerprints); otherwise every page is judged and extracted by the generic rules.
+
+Reruns: what each fetched URL turned out to be is kept in the archive (storage/memory.py). The next run does not
+request aliases of stored articles, pages that gave no article or dead links (until they are
+`EDUNEWS_RECHECK_DAYS` old), and reads listings only as far as `EDUNEWS_STOP_AFTER_KNOWN_PAGES` pages of known links.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections import Counter
 from typing import Any
 from urllib.parse import urljoin
 
+from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract.detect import detect_family
-from crawler.extract.listing import all_links, article_links, feed_links, next_page
+from crawler.extract.listing import _page_number, all_links, article_links, feed_links, next_page
 from crawler.extract.page import ArticlePage, page_item
 from crawler.html import parse_document
-from crawler.urls import site_key
+from crawler.middlewares import RedirectLoop
+from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile, families
 from spiders.site import SiteSpider, raw_page, utc_now
+from storage import memory
+
+# When one URL was seen as several kinds in a run, the most specific wins.
+_PRECEDENCE = {"no_article": 0, "listing": 1, "listing_page": 2, "gone": 3, "alias": 4}
 
 
 class GenericSpider(SiteSpider):
@@ -34,6 +47,30 @@ class GenericSpider(SiteSpider):
         self.profile = SiteProfile(name=site_key(start_url), base_url=start_url, start_urls=(start_url,))
         super().__init__(*args, **kwargs)
         self.detected: str | None = None
+        # What the archive remembers of this site's URLs (canonical URL -> kind, target), and what this run saw.
+        self.remembered: dict[str, memory.Remembered] = {}
+        self.seen_kinds: dict[str, tuple[str, str | None, int | None]] = {}
+        self.articles_seen: set[str] = set()
+        # Pages that held article links, and how many pages hold each link: a listing is a page with links of its
+        # own, not only the 'latest news' box every page of the template repeats.
+        self.listing_candidates: dict[str, tuple[int, bool, frozenset[str]]] = {}
+        self.link_counts: Counter[str] = Counter()
+        self.pages_parsed = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.db_path = settings.get("EDUNEWS_DB")
+        spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS", memory.RECHECK_DAYS)
+        # EDUNEWS_URL_MEMORY=False: neither read nor written (every link requested again, as before it existed).
+        if not settings.getbool("EDUNEWS_URL_MEMORY", True):
+            spider.db_path = None
+        if spider.db_path and not spider.refresh and not spider.only_url:
+            spider.remembered = _remembered(spider.db_path, spider.profile.name, spider.recheck_days)
+        # A redirect to a page already requested is dropped by the duplicate filter: its source is an alias still.
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
 
     def start_requests(self):
         if self.only_url:
@@ -41,7 +78,83 @@ class GenericSpider(SiteSpider):
             return
         start = self.profile.base_url
         yield self.request(start, self.parse_page, edunews_trusted=True, home=True)
-        yield self.request(urljoin(start, "/sitemap.xml"), self.parse_sitemap, edunews_trusted=True)
+        sitemap = urljoin(start, "/sitemap.xml")
+        if self.wanted(sitemap):
+            yield self.request(sitemap, self.parse_sitemap, edunews_trusted=True)
+
+    # -- URL memory -------------------------------------------------------------------------------------------
+    def wanted(self, url: str) -> str | None:
+        """The URL to request for a link, or None when the archive says it holds nothing new: a stored article, an
+        alias (followed to its target), a page that gave no article, a dead link or a later page of a listing."""
+        for _ in range(5):  # a chain of aliases, bounded
+            if self.is_known(url):
+                return None
+            entry = self.remembered.get(canonical_url(url, self.rules.keep_params))
+            if entry is None:
+                return url
+            if entry.kind == "alias" and entry.target:
+                url = entry.target
+                continue
+            if entry.kind in memory.SKIPPED_KINDS:
+                self.crawler.stats.inc_value(f"edunews/remembered_skipped/{entry.kind}")
+                return None
+            return url
+        return None
+
+    def remember(self, url: str, kind: str, target: str | None = None, status: int | None = None) -> None:
+        key = canonical_url(url, self.rules.keep_params)
+        if target is not None:
+            target = canonical_url(target, self.rules.keep_params)
+            if target == key:
+                return
+        found = self.seen_kinds.get(key)
+        if found is None or _PRECEDENCE[kind] >= _PRECEDENCE[found[0]]:
+            self.seen_kinds[key] = (kind, target, status)
+
+    def remember_redirects(self, request_urls: tuple[str, ...], final: str) -> None:
+        for source in request_urls:
+            self.remember(source, "alias", final)
+
+    def request_dropped(self, request, spider=None) -> None:
+        sources = request.meta.get("redirect_urls")
+        if sources and (spider is None or spider is self):
+            self.remember_redirects(tuple(sources), request.url)
+
+    def on_error(self, failure) -> None:
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            self.remember(failure.request.url, "gone", status=failure.value.response.status)
+        elif failure.check(RedirectLoop):
+            for url in (*failure.request.meta.get("redirect_urls", ()), failure.request.url):
+                self.remember(url, "gone")
+        super().on_error(failure)
+
+    def classify_listings(self) -> None:
+        """Listing or page without an article, for the pages that held article links, once all pages are in."""
+        floor = max(3, self.pages_parsed / 2) if self.pages_parsed >= 4 else float("inf")
+        furniture = {link for link, count in self.link_counts.items() if count >= floor}
+        home = canonical_url(self.profile.base_url, self.rules.keep_params)
+        for url, (status, paginated, links) in self.listing_candidates.items():
+            if url != home and _page_number(url)[0] is not None:
+                self.remember(url, "listing_page", status=status)
+            elif paginated or links - furniture:
+                self.remember(url, "listing", status=status)
+            else:
+                self.remember(url, "no_article", status=status)
+
+    def closed(self, reason: str) -> None:
+        """Write what this run learned of the site's URLs to the archive."""
+        if not self.db_path or self.only_url:
+            return
+        self.classify_listings()
+        rows = [
+            (url, kind, target, status)
+            for url, (kind, target, status) in self.seen_kinds.items()
+            if url not in self.articles_seen
+        ]
+        try:
+            _record(self.db_path, self.profile.name, rows)
+        except sqlite3.Error as exc:  # a full disk: the articles are what matters, the memory is rebuilt next run
+            self.logger.error("URL memory not written: %s", exc)
 
     def parse_article(self, response: Response):
         return self.parse_page(response)
@@ -60,22 +173,46 @@ class GenericSpider(SiteSpider):
                 self.logger.info("%s looks like the %s family", response.url, found.name)
             for feed in feed_links(doc, response.url):
                 yield self.request(feed, self.parse_feed, edunews_trusted=site_key(feed) in self.allowed_hosts)
+        redirects = tuple(response.meta.get("redirect_urls", ()))
+        self.remember_redirects(redirects, response.url)
         page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
+        links = article_links(doc, response.url, self.rules)
+        following = next_page(doc, response.url, self.rules)
+        keys = frozenset(canonical_url(link.url, self.rules.keep_params) for link in links)
+        self.link_counts.update(keys)
+        self.pages_parsed += 1
         if page.is_article(strict=True):
-            urls = (*response.meta.get("redirect_urls", ()), response.request.url)
+            urls = (*redirects, response.request.url)
             item = page_item(page, self.profile.name, utc_now(), urls, response.meta.get("listing_date"))
             item.raw_page = raw_page(response, self.rules.name, urls)
+            self.articles_seen.add(canonical_url(response.url, self.rules.keep_params))
             yield item
         else:
             self.crawler.stats.inc_value("edunews/not_articles")
-        for link in article_links(doc, response.url, self.rules):
-            if not self.is_known(link.url):
-                yield self.request(link.url, self.parse_page, listing_date=link.date, edunews_article=True)
-        following = next_page(doc, response.url, self.rules)
-        if following:
-            yield self.request(following, self.parse_page)
+            key = canonical_url(response.url, self.rules.keep_params)
+            # Linked as an article yet none (a failed extraction, a document page): its links are related news.
+            if links and not response.meta.get("edunews_article"):
+                self.listing_candidates[key] = (response.status, bool(following), keys)
+            else:
+                self.remember(key, "no_article", status=response.status)
+        fresh = 0
+        for link in links:
+            url = self.wanted(link.url)
+            if url:
+                fresh += 1
+                yield self.request(url, self.parse_page, listing_date=link.date, edunews_article=True)
+        # Consecutive pages of a listing whose links all lead to known pages: the rest of it is older news.
+        streak = response.meta.get("known_streak", 0) + 1 if links and not fresh else 0
+        home = canonical_url(self.profile.base_url, self.rules.keep_params)
+        if following and links and not page.is_article(strict=True) and canonical_url(following) != home:
+            self.remember(following, "listing_page")
+        if following and not (streak and streak >= self.stop_after_known > 0):
+            yield self.request(following, self.parse_page, known_streak=streak)
+        elif following:
+            self.crawler.stats.inc_value("edunews/listings_stopped_known")
         for url in all_links(doc, response.url):
-            if not self.is_known(url):
+            url = self.wanted(url)
+            if url:
                 yield self.request(url, self.parse_page)
 
     def parse_sitemap(self, response: Response):
@@ -89,8 +226,8 @@ class GenericSpider(SiteSpider):
                 continue
             if sitemap.type == "sitemapindex":
                 yield self.request(loc, self.parse_sitemap)
-            elif not self.is_known(loc):
-                yield self.request(loc, self.parse_page, listing_date=entry.get("lastmod"), edunews_article=True)
+            elif url := self.wanted(loc):
+                yield self.request(url, self.parse_page, listing_date=entry.get("lastmod"), edunews_article=True)
 
     def parse_feed(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -100,8 +237,20 @@ class GenericSpider(SiteSpider):
             date = item.xpath(
                 "./pubDate/text() | ./*[local-name()='published']/text() | ./*[local-name()='updated']/text()"
             ).get()
-            if link and link.strip() and not self.is_known(urljoin(response.url, link.strip())):
-                yield self.request(
-                    urljoin(response.url, link.strip()), self.parse_page, listing_date=date and date.strip(),
-                    edunews_article=True,
-                )
+            url = self.wanted(urljoin(response.url, link.strip())) if link and link.strip() else None
+            if url:
+                yield self.request(url, self.parse_page, listing_date=date and date.strip(), edunews_article=True)
+
+
+def _remembered(db_path: str, site: str, recheck_days: int) -> dict[str, memory.Remembered]:
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        return memory.load(archive.db.conn, site, utc_now(), recheck_days)
+
+
+def _record(db_path: str, site: str, rows: list[tuple[str, str, str | None, int | None]]) -> None:
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        memory.record(archive.db.conn, site, rows, utc_now())

@@ -15,10 +15,11 @@ import sqlite_utils
 from storage import fts, neardup
 from storage.dedup import SHORT_BODY_WORDS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The last version whose search index holds something else (fold, columns): an older archive is re-indexed on
 # open, a newer one only gets the current views and triggers (3: deferred indexing, same index).
 INDEX_CHANGED_AT = 1
+# 4: url_memory and learned_sites, created in place by create_ops_tables (no rows to backfill).
 BUSY_TIMEOUT_MS = 30_000
 
 # Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
@@ -341,9 +342,50 @@ DESCRIPTIONS["near_bands"] = {
         "article_id": _ARTICLE,
     },
 }
+# Generic mode (version 4): what each fetched URL of a site without a profile turned out to be
+# (storage/memory.py), and the template learned from its stored article pages (storage/learned.py).
+OPS_TABLES["url_memory"] = """
+        CREATE TABLE IF NOT EXISTS url_memory (
+            url TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL, target TEXT,
+            article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL, status INTEGER, checked_at TEXT
+        )"""
+OPS_TABLES["learned_sites"] = """
+        CREATE TABLE IF NOT EXISTS learned_sites (
+            site TEXT PRIMARY KEY, learned_at TEXT, pages INTEGER, profile TEXT, agreement TEXT
+        )"""
+DESCRIPTIONS["url_memory"] = {
+    "description": "Generic mode: what each fetched URL of a site crawled without a profile turned out to be "
+    "(articles are in article_urls), so the next run does not request aliases, pages without an article or dead "
+    "links again until they are 30 days old, and reads only the first pages of listings.",
+    "columns": {
+        "url": "The URL (canonical).",
+        "site": "Site key (sites.name).",
+        "kind": "alias (redirects to target), listing (a page of article links, read every run), listing_page "
+        "(a later page of a listing, read when the pages before it held something new), no_article (a page "
+        "with neither an article nor article links) or gone (404 or 410).",
+        "target": "For an alias, the URL it redirects to.",
+        "article_id": "For an alias of a stored article, the article (articles.id).",
+        "status": "HTTP status of the last answer.",
+        "checked_at": "When the URL was last fetched and judged (UTC, ISO 8601).",
+    },
+}
+DESCRIPTIONS["learned_sites"] = {
+    "description": "Generic mode: the template learned from a site's own stored article pages (edunews learn), "
+    "used as the site's rules on its next generic crawl.",
+    "columns": {
+        "site": "Site key (sites.name).",
+        "learned_at": "When it was learned (UTC, ISO 8601).",
+        "pages": "Article pages it was learned from.",
+        "profile": "The learned rules as JSON (the keys of a family profile: article.title, article.body, "
+        "boilerplate, article_url, identity, keep_params...).",
+        "agreement": "JSON: per field, the share of the stored pages on which the learned selector gives the same "
+        "value as the generic extraction, and on how many pages it matched.",
+    },
+}
 OPS_INDEXES: list[str] = [
     "CREATE INDEX IF NOT EXISTS idx_revisions_article_id ON revisions(article_id)",
     "CREATE INDEX IF NOT EXISTS idx_pages_site ON pages(site)",
+    "CREATE INDEX IF NOT EXISTS idx_url_memory_site ON url_memory(site)",
 ]
 DESCRIPTIONS["revisions"] = {
     "description": "Earlier versions of articles whose title or text changed on a recrawl.",
