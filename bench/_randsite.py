@@ -207,7 +207,7 @@ def date_html(rng: random.Random, form: str, when: datetime) -> tuple[str, bool]
 class Builder:
     def __init__(self, seed: int, count: int | None, quick: bool) -> None:
         self.seed = seed
-        self.rng = rng = random.Random(seed)
+        self.rng = rng = random.Random(f"randsite-{seed}")  # a string seed: neighbouring seeds share no draws
         self.count = count or (rng.randint(12, 16) if quick else rng.randint(25, 40))
         self.routes: dict[str, Route] = {}
         self.non_articles: list[str] = []
@@ -236,6 +236,8 @@ class Builder:
                                    "og-only": 0.4})
         if c["headline"] == "td-style" and c["layout"] != "table":
             c["headline"] = "div-class"
+        elif c["headline"] == "div-class" and c["layout"] == "table" and rng.random() < 0.5:
+            c["headline"] = "td-style"
         c["title_tag"] = pick(rng, {"title": 1, "title-portal": 2, "portal-title": 1, "portal": 1})
         if c["headline"] in ("div-class", "span-style", "td-style", "og-only"):
             c["title_tag"] = "portal"
@@ -255,7 +257,7 @@ class Builder:
         c["caption"] = pick(rng, captions)
         c["caption2"] = pick(rng, captions)
         c["paragraphs"] = pick(rng, {"p": 3, "div": 1, "br": 1, "table": 1 if c["layout"] == "table" else 0.3,
-                                     "p-span": 1.5})
+                                     "p-span": 1.5, "mso": 1})
         c["charset"] = pick(rng, {"meta+header": 3, "header": 1, "meta": 1.5, "none": 1})
         c["odd_charset"] = rng.choice(("none", "none", "cp1258", "latin1-header"))
         c["entities"] = rng.choice(("no", "no", "no", "yes"))
@@ -269,6 +271,17 @@ class Builder:
         c["share"] = rng.choice(("yes", "no"))
         c["today_header"] = rng.choice(("yes", "no"))
         c["pagination"] = pick(rng, {"numbers": 2, "next-only": 1, "ul": 1.5})
+        c["agency"] = rng.choice(("", "", "", "(GDĐT) - ", "(PGD) – ", "(GD&TĐ) - ", "CTTĐT - "))
+        c["own_in_sidebar"] = rng.choice(("yes", "no"))
+        c["comments"] = rng.choice(("yes", "no", "no"))
+        c["tags"] = rng.choice(("yes", "no"))
+        c["jsonld"] = pick(rng, {"none": 3, "yes": 1})
+        c["sloppy"] = rng.choice(("yes", "no", "no", "no"))
+        c["title_space"] = rng.choice(("yes", "no", "no"))
+        c["cat_heading"] = rng.choice(("yes", "no"))
+        c["upper_author"] = rng.choice(("yes", "no", "no", "no", "no"))
+        c["nfd"] = rng.choice(("yes", "no", "no", "no", "no"))
+        c["feed"] = rng.choice(("rss", "sitemap", "none", "none"))
         self.c = c
         self.categories = rng.sample(
             ["Tin tức - Sự kiện", "Hoạt động chuyên môn", "Thông báo", "Công tác Đoàn - Đội", "Tin giáo dục",
@@ -303,13 +316,15 @@ class Builder:
             elif missing:
                 form = "none"
             source = rng.choice(OUTLETS) if rng.random() < 0.2 else None
-            blocks: list[tuple[str, ...]] = [("p", opening(rng, when.year, when.month, when.day))]
+            if author and c["upper_author"] == "yes":
+                author = author.upper()  # bylines typed in capitals, as some newspapers print them
+            blocks: list[tuple[str, ...]] = [("p", c["agency"] + opening(rng, when.year, when.month, when.day))]
             images = 0
             for _ in range(rng.randint(3, 9)):
                 roll = rng.random()
                 if roll < 0.18 and images < 3:
                     images += 1
-                    src = f"/uploads/{when.year}/{when.month:02d}/anh-{first_id + n}-{images}.jpg"
+                    src = f"/uploads/{when.year}/{when.month:02d}/anh-{first_id + 3 * n}-{images}.jpg"
                     if rng.random() < 0.2:
                         blocks.append(("img", src, "", ""))
                     else:
@@ -379,6 +394,8 @@ class Builder:
             aliases.append(a.path + ("&" if "?" in a.path else "?") + "print=1")
         if c["session_alias"] == "yes":
             aliases.append(session)
+        if c["feed"] == "rss":  # feed readers' links carry tracking parameters
+            aliases.append(a.path + ("&" if "?" in a.path else "?") + "utm_source=rss&utm_medium=rss")
         a.aliases = aliases + (redirects if c["redirect_alias"] == "yes" else [])
         a.forms["redirect"] = redirects[0]
         a.forms["session"] = session
@@ -454,7 +471,7 @@ class Builder:
 
     def sidebar(self, exclude: Article | None = None) -> str:
         rng = self.rng
-        others = [a for a in self.articles if a is not exclude]
+        others = [a for a in self.articles if a is not exclude or self.c["own_in_sidebar"] == "yes"]
         blocks = []
         tag = rng.choice(("h2", "h3", "div"))
 
@@ -507,7 +524,9 @@ class Builder:
             meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
         head = (f'<!DOCTYPE html><html lang="vi"><head>{meta}<title>{escape(head_title)}</title>'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">{head_extra}'
-                '<link rel="stylesheet" href="/css/style.css"></head><body>')
+                '<link rel="stylesheet" href="/css/style.css">' + (
+                    '<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed/">'
+                    if c["feed"] == "rss" else "") + "</head><body>")
         banner, menu, footer = self.banner(), self.menu(), self.footer()
         layout = c["layout"]
         if layout == "table":
@@ -607,9 +626,15 @@ class Builder:
             texts.append(block[1])
             if block[0] == "h":
                 value = f"<strong>{value}</strong>"
-            if form == "p":
+            if form == "p" and c["sloppy"] == "yes":  # legacy editors: capitals, no closing tags
+                parts.append(f"<P>{value}\n")
+            elif form == "p":
                 heading = block[0] == "h" and rng.random() < 0.5
                 parts.append(f"<h3>{self.text(block[1])}</h3>" if heading else f"<p>{value}</p>")
+            elif form == "mso":  # pasted from Word
+                parts.append('<p class="MsoNormal" style="margin-bottom:6.0pt;text-align:justify;line-height:150%">'
+                             '<span lang="VI" style="font-size:14.0pt;line-height:150%;font-family:&quot;Times New '
+                             f'Roman&quot;,serif">{value}<o:p></o:p></span></p>')
             elif form == "p-span":
                 style = rng.choice(("font-size:14pt;font-family:Times New Roman", "font-size:16px",
                                     "font-family:arial,helvetica,sans-serif;font-size:13px"))
@@ -683,6 +708,8 @@ class Builder:
     def headline(self, a: Article) -> tuple[str, str]:
         """(headline markup, og:title meta)."""
         form, rng, t = a.forms["headline"], self.rng, escape(a.title)
+        if self.c["title_space"] == "yes":
+            t = f"\n\t\t\t{t}&nbsp;\n\t\t"
         og = f'<meta property="og:title" content="{escape(a.title)}">' if self.c["og_title"] == "yes" else ""
         if form == "h1":
             cls = rng.choice(("title", "news-title", "title-detail", "entry-title", "article-title", "", "page-header"))
@@ -730,6 +757,23 @@ class Builder:
         if rng.random() < 0.5:
             tools.append('<a href="javascript:void(0)" onclick="sendMail()">Gửi email</a>')
             furniture.append("Gửi email")
+        if rng.random() < 0.3:
+            tools.insert(0, '<a href="javascript:void(0)" class="tts" onclick="readArticle()">Nghe đọc bài viết</a>')
+            furniture.append("Nghe đọc bài viết")
+        tags = comments = ""
+        if c["tags"] == "yes":
+            words = rng.sample(("giáo dục", "học sinh", "giáo viên", "năm học mới", "chuyển đổi số", "thi đua"), 3)
+            tags = '<div class="tags"><strong>Từ khóa:</strong> ' + ", ".join(
+                f'<a href="/tag/{slugify(w)}">{w}</a>' for w in words) + "</div>"
+            furniture.append("Từ khóa:")
+        if c["comments"] == "yes":
+            who = rng.choice(("Nguyễn Văn Nam", "Phụ huynh lớp 5A", "Trần Thị Lệ"))
+            later = a.when + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 9))
+            comments = (f'<div class="comments"><h3>Ý kiến bạn đọc</h3><div class="comment"><b>{who}</b> - '
+                        f"{dmy(later)} {hm(later)}<p>Bài viết rất ý nghĩa, cảm ơn nhà trường.</p></div>"
+                        '<form><textarea name="comment"></textarea><input type="submit" value="Gửi ý kiến">'
+                        "</form></div>")
+            furniture += ["Ý kiến bạn đọc", "Bài viết rất ý nghĩa"]
         share = ""
         if c["share"] == "yes":
             share = ('<div class="share"><span>Chia sẻ:</span> <a href="#" class="fb">Facebook</a> '
@@ -757,7 +801,12 @@ class Builder:
                 f'<span>({dmy(x.when)})</span></li>' for x in others) + "</ul></div>")
             furniture.append(c["related"])
             furniture += [x.title for x in others[:2]]
-        crumbs = (f'<div class="breadcrumb"><a href="/">Trang chủ</a> » <a href="'
+        if c["cat_heading"] == "yes":  # the category's name as a heading above the article
+            tag = rng.choice(("h1", "h2", "div")) if c["banner_h1"] == "no" else rng.choice(("h2", "div"))
+            parts_head = f'<{tag} class="cat-name">{escape(self.categories[a.category])}</{tag}>'
+        else:
+            parts_head = ""
+        crumbs = parts_head + (f'<div class="breadcrumb"><a href="/">Trang chủ</a> » <a href="'
                   f'{escape(self.listing_path(a.category, 1))}">{escape(self.categories[a.category])}</a></div>')
         parts = [crumbs]
         if date_pos == "above":
@@ -765,12 +814,19 @@ class Builder:
         parts += [head, meta_html, sapo, body_div, outer_end, after_date]
         if tools:
             parts.append('<div class="tools">' + " | ".join(tools) + "</div>")
-        parts += [share, related]
+        parts += [tags, share, related, comments]
         main = f'<div class="{rng.choice(("news-detail", "article", "post", "node node-article", "detail"))}">' + \
             "".join(parts) + "</div>"
         if printing:
             main = f'<div class="print">{head or "<h1>" + escape(a.title) + "</h1>"}{date}{body}{end}</div>'
         extra = og
+        if c["jsonld"] == "yes":
+            by = ({"@type": "Person", "name": a.author} if a.author else
+                  {"@type": "Organization", "name": self.office})
+            data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+                    "datePublished": a.when.strftime("%Y-%m-%dT%H:%M:%S+07:00") if timed else
+                    a.when.strftime("%Y-%m-%d"), "author": by}
+            extra += ('<script type="application/ld+json">' + json.dumps(data, ensure_ascii=False) + "</script>")
         meta_time = c["meta_time"] == "all" or (c["meta_time"] == "some" and rng.random() < 0.5)
         if meta_time:
             value = a.when.strftime("%Y-%m-%dT%H:%M:%S+07:00") if timed else a.when.strftime("%Y-%m-%d")
@@ -785,6 +841,8 @@ class Builder:
                    f"<body>{main}</body></html>"
         else:
             html = self.shell(head_title, main, side, extra, a.forms["charset"])
+            if c["nfd"] == "yes" and a.forms["charset"] != "cp1258" and rng.random() < 0.5:
+                html = unicodedata.normalize("NFD", html)  # text copied from macOS: decomposed
         furniture += [s for s in self.FOOTER_STRINGS if s in html]
         furniture += [self.address, self.phone]
         if c["today_header"] == "yes":
@@ -891,8 +949,24 @@ class Builder:
                                  self.sidebar()))
         self.non_articles.append("/")
         self._other_pages()
-        self.routes["/robots.txt"] = Route(200, {"Content-Type": "text/plain"},
-                                           b"User-agent: *\nDisallow: /administrator/\nDisallow: /admin/\n")
+        robots = "User-agent: *\nDisallow: /administrator/\nDisallow: /admin/\n"
+        if c["feed"] == "sitemap":
+            robots += "Sitemap: {{BASE}}/sitemap.xml\n"
+            urls = "".join(f"<url><loc>{{{{BASE}}}}{escape(a.path)}</loc><lastmod>{a.when.strftime('%Y-%m-%d')}"
+                           "</lastmod></url>" for a in self.articles)
+            self.routes["/sitemap.xml"] = Route(200, {"Content-Type": "application/xml"}, (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"{urls}</urlset>").encode())
+        elif c["feed"] == "rss":
+            items = "".join(
+                f"<item><title>{escape(a.title)}</title><link>{{{{BASE}}}}{escape(a.path)}"
+                f"{'&amp;' if '?' in a.path else '?'}utm_source=rss&amp;utm_medium=rss</link>"
+                f"<pubDate>{a.when.strftime('%a, %d %b %Y %H:%M:%S')} +0700</pubDate></item>"
+                for a in self.articles[:10])
+            self.routes["/feed/"] = Route(200, {"Content-Type": "application/rss+xml; charset=utf-8"}, (
+                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                f"<title>{escape(self.portal)}</title><link>{{{{BASE}}}}/</link>{items}</channel></rss>").encode())
+        self.routes["/robots.txt"] = Route(200, {"Content-Type": "text/plain"}, robots.encode())
         truth = {"seed": self.seed, "choices": dict(c), "office": self.office, "portal": self.portal,
                  "articles": truths, "non_articles": self.non_articles}
         return RandSite(self.seed, self.routes, truth, dict(c))
