@@ -7,6 +7,7 @@ on the page (crawler/extract/detect.py), else the generic rules; the record is t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -64,6 +65,46 @@ class Corpus:
             self._batch.stdin.close()
             self._batch.wait()
             self._batch = None
+
+
+    def version(self) -> str:
+        """The commit the files come from (git), else the newest modification time among the top-level entries."""
+        if not self.tree or (self.path / ".git").exists():
+            try:
+                done = subprocess.run(["git", "-C", str(self.path), "rev-parse", "HEAD"], capture_output=True,
+                                      check=True)
+                return done.stdout.decode().strip()
+            except (OSError, subprocess.CalledProcessError):
+                pass
+        return str(max((p.stat().st_mtime for p in self.path.iterdir()), default=0))
+
+
+# trafilatura's figures change only with its version or the corpus: kept outside the repository for bench/unseen.py.
+CACHE = Path(os.environ.get("EDUNEWS_BENCH_CACHE") or Path.home() / ".cache" / "edunews-bench")
+
+
+def _cache_key(corpus: Corpus) -> str:
+    from importlib.metadata import version
+
+    return f"{corpus.version()} trafilatura {version('trafilatura')}"
+
+
+def cache_put(name: str, corpus: Corpus, figures: dict[str, Any]) -> None:
+    try:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        (CACHE / f"{name}.json").write_text(json.dumps({"key": _cache_key(corpus), "figures": figures}),
+                                            encoding="utf-8")
+    except OSError:
+        pass  # a cache only
+
+
+def cache_get(name: str, corpus: Corpus) -> dict[str, Any] | None:
+    """trafilatura's figures from the last run on this very corpus and trafilatura version, else None."""
+    try:
+        stored = json.loads((CACHE / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stored["figures"] if stored.get("key") == _cache_key(corpus) else None
 
 
 def corpus_path(option: str | None, env: str, default: str) -> Path:

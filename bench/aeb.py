@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pages import Corpus, corpus_path, edunews_record, pool_map, timed, trafilatura_text  # noqa: E402
+from _pages import Corpus, cache_put, corpus_path, edunews_record, pool_map, timed, trafilatura_text  # noqa: E402
 
 ENV = "EDUNEWS_AEB"
 DEFAULT = "../article-extraction-benchmark"
@@ -120,24 +120,26 @@ def run(repo: Path, versus: bool = True, workers: int = 2) -> tuple[dict[str, An
     start = time.perf_counter()
     try:
         results = list(pool_map(_run, _pages(corpus, truth, versus), workers))
+        seconds = time.perf_counter() - start
+        figures: dict[str, Any] = {"pages": len(results), "seconds": seconds}
+        rows = [{"id": r["id"], "url": truth[r["id"]].get("url", ""), "truth": truth[r["id"]].get("articleBody") or "",
+                 **r} for r in results]
+        for who in ("edunews", "trafilatura") if versus else ("edunews",):
+            counts = [shingle_matching(row["truth"], row[who]) for row in rows]
+            accuracies = [float(tokenize(row["truth"]) == tokenize(row[who])) for row in rows]
+            for row, c in zip(rows, counts, strict=True):
+                row[f"{who}_f1"] = page_f1(c)
+            figures[who] = {
+                **metrics(counts, accuracies),
+                "empty": sum(1 for row in rows if tokenize(row["truth"]) and not tokenize(row[who])),
+                "under_half": sum(1 for row in rows if row[f"{who}_f1"] < 0.5),
+                "ms_per_page": statistics.mean(row["ms" if who == "edunews" else "traf_ms"] for row in rows),
+            }
+        figures["edunews"]["errors"] = sum(1 for row in rows if row["error"])
+        if versus:
+            cache_put("aeb", corpus, figures["trafilatura"])
     finally:
         corpus.close()
-    seconds = time.perf_counter() - start
-    figures: dict[str, Any] = {"pages": len(results), "seconds": seconds}
-    rows = [{"id": r["id"], "url": truth[r["id"]].get("url", ""), "truth": truth[r["id"]].get("articleBody") or "",
-             **r} for r in results]
-    for who in ("edunews", "trafilatura") if versus else ("edunews",):
-        counts = [shingle_matching(row["truth"], row[who]) for row in rows]
-        accuracies = [float(tokenize(row["truth"]) == tokenize(row[who])) for row in rows]
-        for row, c in zip(rows, counts, strict=True):
-            row[f"{who}_f1"] = page_f1(c)
-        figures[who] = {
-            **metrics(counts, accuracies),
-            "empty": sum(1 for row in rows if tokenize(row["truth"]) and not tokenize(row[who])),
-            "under_half": sum(1 for row in rows if row[f"{who}_f1"] < 0.5),
-            "ms_per_page": statistics.mean(row["ms" if who == "edunews" else "traf_ms"] for row in rows),
-        }
-    figures["edunews"]["errors"] = sum(1 for row in rows if row["error"])
     return figures, rows
 
 
