@@ -203,3 +203,58 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+_INLINE_TAGS = frozenset(
+    "a abbr b big cite code em font i img kbd label mark q s small span strike strong sub sup time tt u".split()
+)
+_LOOSE_CONTAINERS = ("div", "td", "th", "section", "article", "main", "blockquote", "center", "body", "dd")
+
+
+def wrap_loose_lines(root: lxml.html.HtmlElement) -> None:
+    """Give every run of text between <br>s its own <p>, in place: the legacy editors' paragraphs ('text<br><br>
+    text' straight in a <div> or <td>). Bylines, captions and datelines are then blocks the steps can find and
+    take out, as on pages written with <p>. Runs inside a <p> stay line breaks within it."""
+    for parent in list(root.iter(*_LOOSE_CONTAINERS)):
+        children = list(parent)
+        if not any(child.tag == "br" for child in children):
+            continue
+        if not (parent.text or "").strip() and not any((c.tail or "").strip() for c in children if c.tag == "br"):
+            continue  # no loose text: the lines are already blocks
+        _rebuild_lines(parent, children)
+
+
+def _rebuild_lines(parent: lxml.html.HtmlElement, children: list[lxml.html.HtmlElement]) -> None:
+    rebuilt: list[lxml.html.HtmlElement] = []
+    run: list[lxml.html.HtmlElement] = []  # the open paragraph, if any
+
+    def open_paragraph() -> lxml.html.HtmlElement:
+        if not run:
+            run.append(lxml.html.Element("p"))
+            rebuilt.append(run[0])
+        return run[0]
+
+    def add_text(text: str | None) -> None:
+        if not text or (not run and not text.strip()):
+            return
+        paragraph = open_paragraph()
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + text
+        else:
+            paragraph.text = (paragraph.text or "") + text
+
+    add_text(parent.text)
+    parent.text = None
+    for child in children:
+        tail, child.tail = child.tail, None
+        parent.remove(child)
+        if child.tag == "br":
+            run.clear()
+        elif not isinstance(child.tag, str) or child.tag in _INLINE_TAGS:
+            open_paragraph().append(child)
+        else:
+            rebuilt.append(child)
+            run.clear()
+        add_text(tail)
+    for element in rebuilt:
+        parent.append(element)

@@ -234,6 +234,10 @@ def author_from_hint(text: str | None) -> str | None:
     return person_name(hint)
 
 
+# 'Gửi bởi Nguyễn Thị Hoa vào 23-09-2026 | 17:06': what follows the name in a meta line is the date.
+_AFTER_NAME = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+.*$|\s*[|·•]\s*.*$|\s+[-–]\s+(?=\d).*$", re.IGNORECASE)
+
+
 def labelled_line(text: str) -> tuple[str, str] | None:
     """('author', 'Hồng Nhung') for 'Tác giả: Hồng Nhung', ('source', …) for 'Nguồn tin: …', else None."""
     match = _SOURCE_LABEL.match(text)
@@ -242,6 +246,7 @@ def labelled_line(text: str) -> tuple[str, str] | None:
         return ("source", value) if value else None
     match = _AUTHOR_LABEL.match(text) or _BY_LABEL.match(text)
     if match:
-        value = clean_text(_split_inline_source(match.group(1))[0].strip(" ."))
+        value = _AFTER_NAME.sub("", _split_inline_source(match.group(1))[0])
+        value = clean_text(value.strip(" ."))
         return ("author", value) if value and len(value) <= 80 else None
     return None

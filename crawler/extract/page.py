@@ -26,7 +26,15 @@ from crawler.extract.structured import (
     jsonld_objects,
     meta_content,
 )
-from crawler.html import absolutize, element_text, paragraphs, parse_document, remove_keep_tail, to_html
+from crawler.html import (
+    absolutize,
+    element_text,
+    paragraphs,
+    parse_document,
+    remove_keep_tail,
+    to_html,
+    wrap_loose_lines,
+)
 from crawler.items import ArticleItem
 from crawler.text import clean_text
 from crawler.urls import canonical_url, identity
@@ -175,6 +183,8 @@ class ArticlePage:
             score = 4.0 * repeats + kind + position * 1e-7
             if score > best_score:
                 best, best_score = element, score
+        if best_score < 2 and meta_content(self.doc, "og:title", "twitter:title"):
+            return None  # only section headings ('Tin tức - Sự kiện') on a page that states its title in og:title
         return best
 
     def _links_away(self, element: lxml.html.HtmlElement) -> bool:
@@ -432,6 +442,7 @@ class ArticlePage:
         for lead in leads:
             wrapper.append(lead)
         wrapper.append(body)
+        wrap_loose_lines(wrapper)
         absolutize(wrapper, self.url)
         # Lazy images keep the real address in data-src/srcset; make it the src before anything else looks.
         for img in wrapper.iter("img"):
@@ -502,6 +513,9 @@ class ArticlePage:
         JSON-LD, meta author."""
         if "author" in self.trailing_labels:
             return self.trailing_labels["author"]
+        above = self._labelled_above_body()
+        if above:
+            return above
         if self.rules.article_author:
             found = first_text(self.doc, self.rules.article_author)
             if found:
@@ -513,6 +527,23 @@ class ArticlePage:
         if name:
             return name
         return meta_content(self.doc, "author", "article:author", "dc.creator")
+
+    def _labelled_above_body(self) -> str | None:
+        """A labelled byline in the meta line between the headline and the body ('Gửi bởi X vào 23-09-2026',
+        'Đăng bởi X | 08:30'), as blogs and Drupal themes print it."""
+        body = self.body_element
+        for element in self.region.iter():
+            if element is body:
+                break
+            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+                continue
+            text = element_text(element)
+            if not text or len(text) > 160 or any(element_text(c) == text for c in element):
+                continue
+            labelled = labelled_line(text)
+            if labelled and labelled[0] == "author" and person_name(labelled[1]):
+                return labelled[1]
+        return None
 
     def _byline_element(self) -> lxml.html.HtmlElement | None:
         """A byline the template marks as such near the article (class or itemprop 'author', 'byline', 'tac-gia',
