@@ -108,6 +108,14 @@ def _looks_signature(element: lxml.html.HtmlElement) -> bool:
     return any(element_text(c) == text for c in element.iter("strong", "b", "em", "i"))
 
 
+def signature_name(element: lxml.html.HtmlElement) -> str | None:
+    """The person a signature line names: right-aligned or wholly bold/italic names, an office after them cut."""
+    text = element_text(element)
+    if not text or len(text) > _MAX_BYLINE or not _looks_signature(element):
+        return None
+    return person_name(_split_inline_source(text)[0])
+
+
 def _inline_in_prose(element: lxml.html.HtmlElement) -> bool:
     """A bold or italic run inside a longer paragraph ('<p><strong>ATTEND</strong> a two-day symposium …</p>'):
     the paragraph's first words, not a signature line of its own."""

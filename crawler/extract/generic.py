@@ -28,8 +28,9 @@ _NEGATIVE = re.compile(
 # Class, id or itemprop words of a template's lead paragraph (sapo): 'sapo', 'hometext', 'news-des' …
 LEAD_CLASS = re.compile(
     r"(^|[\s_-])(sapo|lead|brief|hometext|summary|excerpt|intro|chapeau|tom-?tat|mo-?ta|des|description)"
-    r"([\s_-]|$)",
-    re.IGNORECASE,
+    r"([\s_-]|$)"
+    # The distinctive words also inside a camel-cased class: ASP.NET portals' 'ArticleSummary', 'newsBrief'.
+    r"|[a-z](Sapo|Brief|Summary|Excerpt|Chapeau)([\s_-]|$)",
 )
 _CANDIDATE_TAGS = ("div", "article", "section", "main", "td", "tbody", "table")
 _PARAGRAPH_TAGS = ("p", "pre", "blockquote", "li", "h2", "h3", "h4", "td")
