@@ -101,10 +101,11 @@ _REL_WORD = build(
 )
 # A clock time that ends right before a date: '8:30 ngày 18/7', '14:35, Thứ Tư, 12/07/2017'.
 # Also with a part of the day or 'ngày' before the weekday ('8 giờ 30 phút, sáng thứ Hai, ngày 15 tháng 5 năm
-# 2024', 'hồi 14 giờ ngày thứ Sáu, 17/5/2024') and the '·' of embedded posts ('8:30 AM · May 15, 2024').
+# 2024', 'hồi 14 giờ ngày thứ Sáu, 17/5/2024') and the '·' of embedded posts ('8:30 AM · May 15, 2024'). A part
+# of the day counts only before a weekday: in 'kéo dài 2 giờ, sáng 18/7' the '2 giờ' is a duration.
 _TIME_BEFORE = build(
-    r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*(?:(?<!\w)(?P<dp><<DAYPART>>)\s*(?:,\s*)?)?
-    (?:(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
+    r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*
+    (?:(?:(?<!\w)(?P<dp><<DAYPART>>)\s+)?(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
 )
 _TIME_AFTER = build(r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
 _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")

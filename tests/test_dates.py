@@ -273,6 +273,8 @@ FORMS = [
     ("8:30 CH · 18 thg 7, 2022", "2022-07-18T20:30"),
     ("18/07/2022 · 08:30", "2022-07-18T08:30"),
     ("8 giờ 30 phút ngày thứ Hai (18/7/2022)", "2022-07-18T08:30"),
+    # a duration before a part of the day is no clock time of the date
+    ("Hội nghị kéo dài 2 giờ, sáng 18/7/2022 tiếp tục", "2022-07-18"),
     # the first date of several
     ("Thứ Hai, 18/07/2022 08:30 - Thứ Ba, 19/07/2022", "2022-07-18T08:30"),
     ("Lớp 10/3 tổ chức buổi học ngày 18/7/2022", "2022-07-18"),
