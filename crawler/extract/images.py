@@ -43,7 +43,8 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_ONLY = re.compile(r"^\s*[(\[]?\s*(?:Nguồn\s+)?(?:Ảnh|Photo|Hình|Nguồn ảnh)\s*[:：]", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-ZÀ-Ỹ\"“]")
+# A sentence ends and another begins: in any script (a Korean or Thai paragraph has no capitals to go by).
+_SENTENCE_BREAK = re.compile(r"[.!?…]\s+(?=\S)|[。！？](?=\S)")
 _BLOCKS = ("p", "div", "center", "span", "a", "strong", "b", "em", "i", "figure", "td")
 # An unmarked caption is a paragraph of its own: a link or a bold word after a photo is part of the prose around it.
 _BARE_BLOCKS = ("p", "div", "center", "td")
