@@ -33,8 +33,11 @@ Candidates are tried in this order of sources; the first that reads as a plausib
 Other source names rank after these. A candidate without a ref is read against `now` when `now`
 is given. A value later than now + 1 day or earlier than 1995-01-01 is rejected. When the winner
 is a date only and a lower-ranked candidate on the same day states a clock time, the day is kept
-and the time taken from it (a time is never invented). `DateChoice.disagreements` counts the other
-plausible candidates more than one calendar day away from the chosen value.
+and the time taken from it (a time is never invented). When the winner is a machine-readable time
+(``jsonld``, ``meta``, ``time``) and the page shows a clock time less than an hour from it, the shown
+time is taken: CMSs fill those tags with a save or server time minutes off the one readers see (an
+hour or more apart, the page shows something else, such as an update). `DateChoice.disagreements`
+counts the other plausible candidates more than one calendar day away from the chosen value.
 
 Speed: a text is cleaned only as far as it needs (:mod:`crawler.dates_text`), then a fast path reads
 a text that is one whole date (:mod:`crawler.dates_fast`; the common date lines in a microsecond or
@@ -227,6 +230,10 @@ def _day(value: date | datetime) -> date:
     return _moment(value).date() if isinstance(value, datetime) else value
 
 
+_MACHINE_READABLE = frozenset(("jsonld", "meta", "time"))
+_SHOWN_TIME_DRIFT = timedelta(hours=1)
+
+
 def pick_published(
     candidates: Sequence[DateCandidate], now: datetime | None = None
 ) -> DateChoice | None:
@@ -260,6 +267,14 @@ def pick_published(
         return None
     read.sort(key=lambda pair: _rank(pair[0].source))  # stable: datelines slot in before urls
     chosen, value = read[0]
+    if isinstance(value, datetime) and chosen.source in _MACHINE_READABLE:
+        shown = next(
+            (pair for pair in read[1:] if pair[0].source == "page" and isinstance(pair[1], datetime)
+             and abs(_moment(pair[1]) - _moment(value)) < _SHOWN_TIME_DRIFT),
+            None,
+        )
+        if shown is not None:
+            chosen, value = shown[0], _moment(shown[1])
     if not isinstance(value, datetime):
         for _, other in read[1:]:
             if isinstance(other, datetime) and _day(other) == value:

@@ -764,6 +764,14 @@ def test_higher_candidate_with_time_is_kept_as_it_is():
     assert choice.value == datetime(2022, 7, 18, 8, 30, tzinfo=TZ)
 
 
+def test_shown_time_minutes_off_the_meta_time_is_the_published_time():
+    # EduPortal pages: meta '09:48:23' (a save time), the page shows 'Thứ 3, 24/08/2021 | 09:46'.
+    choice = pick_published(
+        candidates(("meta", "2021-08-24T09:48:23+0700"), ("page", "Thứ 3, 24/08/2021 | 09:46")), now=NOW
+    )
+    assert (choice.value, choice.source) == (datetime(2021, 8, 24, 9, 46, tzinfo=TZ), "page")
+
+
 def test_dateline_takes_its_year_from_the_best_other_candidate():
     # The url says 31/12/2021, the crawl is in July 2022: 'Sáng 30/12' is 2021-12-30, read against
     # the url's date, not 2022-12-30 (the 30/12 nearest the crawl, which is in the future).
