@@ -130,8 +130,6 @@ CONFIDENT = 0.6
 # Our own scorer's element stands when it matches the opinion nearly as well as the opinion's best element: that
 # one is often a wrapper that also holds the headline and the dateline, which are fields of their own.
 AGREEMENT = 0.1
-# The share of the opinion's text a body must hold before it is widened to an ancestor that holds more.
-_WHOLE = 0.8
 # Never pruned from the body: the images step reads captions and credits from these.
 _KEEP = frozenset("figure figcaption table img picture".split())
 _PICTURE_TEXT = 300
@@ -159,26 +157,10 @@ class Opinion:
         if not self.confident:
             return ours
         if ours is None or self.disagrees(ours):
-            return self.widened(self.vote.element)
+            return self.vote.element
         if any(a is ours for a in self.vote.element.iterancestors()):
             return self.vote.element  # the same text, without the wrapper around it
         return ours
-
-    def recall(self, element: lxml.html.HtmlElement) -> float:
-        return self.counts.get(element, (0, 0))[0] / self.everything if self.everything else 0.0
-
-    def widened(self, element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-        """`element`, or the nearest ancestor that holds nearly all of the opinion's text when it holds too little:
-        an article split over two containers (an advert between them) is one body; left_out() then takes the
-        advert and the other blocks the opinion did not read out of it."""
-        if self.recall(element) >= _WHOLE:
-            return element
-        for ancestor in element.iterancestors():
-            if ancestor.tag in ("body", "html"):
-                break
-            if self.recall(ancestor) >= _WHOLE:
-                return ancestor
-        return element
 
     def disagrees(self, element: lxml.html.HtmlElement) -> bool:
         """True when the opinion is sure and `element` matches its text clearly worse than its own choice."""
