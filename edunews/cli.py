@@ -248,17 +248,48 @@ def status(db, sites_files, as_json) -> None:
 
 @cli.command()
 @click.argument("url")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def probe(url, as_json) -> None:
-    """Fetch a site's home page, one listing and one article; report the matching family and the fields found."""
+def probe(url, db, as_json) -> None:
+    """Fetch a site's home page, one listing and one article; report the matching family and the fields found,
+    and what the archive learned of the site when it has."""
+    from edunews.learn import learned_report
     from edunews.probe import probe as run_probe
     from edunews.probe import render
     from spiders.profiles import families
 
     report = run_probe(url, families())
+    report["learned"] = learned_report(db or default_db(), url)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render(report))
     if report.get("home") is None:
         sys.exit(run.EXIT_CONFIG)
+
+
+@cli.command("learn")
+@click.argument("url")
+@db_option
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write the entry here (default: stdout).")
+@click.option("--name", default=None, help="Site name in the entry (default: from the host).")
+def learn_command(url, db, output, name) -> None:
+    """Learn a site's template from the archive's stored pages of it; print it as a [[site]] entry.
+
+    \b
+      edunews crawl https://thcs-example.edu.vn/
+      edunews learn https://thcs-example.edu.vn/ --output thcs-example.toml
+      edunews crawl --sites thcs-example.toml thcs-example-edu-vn
+    """
+    from edunews.learn import LearnError, learn_entry
+
+    try:
+        entry = learn_entry(db or default_db(), url, name)
+    except LearnError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(entry)
+    else:
+        click.echo(entry, nl=False)
 
 
 @cli.command("serve")

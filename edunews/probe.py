@@ -7,6 +7,7 @@ on the article.
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -147,4 +148,13 @@ def render(report: dict[str, Any]) -> str:
             mark = "*" if name == (report.get("family") or "generic") else " "
             lines.append(f"{mark}{name:<15}" + " ".join(f"{_cell(found[f]):<{widths[f]}}" for f in FIELDS))
         lines.append("(* the rules a crawl would use; '-' = not found; body in words)")
+    learned = report.get("learned")
+    if learned:
+        lines.append("")
+        lines.append(f"learned  from {learned['pages']} stored pages of {learned['site']} on {learned['learned_at']}")
+        for key, value in learned["rules"].items():
+            field = key.removeprefix("article_")
+            figures = learned["agreement"].get(field, {})
+            agrees = f"   agrees on {figures['agree']:.0%} of the pages" if "agree" in figures else ""
+            lines.append(f"  {key:<14} {json.dumps(value, ensure_ascii=False)}{agrees}")
     return "\n".join(lines)

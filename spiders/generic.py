@@ -7,29 +7,35 @@ fits (fingerprints); otherwise every page is judged and extracted by the generic
 Reruns: what each fetched URL turned out to be is kept in the archive (storage/memory.py). The next run does not
 request aliases of stored articles, pages that gave no article or dead links (until they are
 `EDUNEWS_RECHECK_DAYS` old), and reads listings only as far as `EDUNEWS_STOP_AFTER_KNOWN_PAGES` pages of known links.
+
+Learning: at the end of a crawl that no shipped family fits, the site's stored article pages teach its template
+(crawler/extract/learn.py, kept in `learned_sites`); the next crawl of the site uses it as its rules.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import signals
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract.detect import detect_family
+from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
 from crawler.extract.listing import _page_number, all_links, article_links, feed_links, next_page
 from crawler.extract.page import ArticlePage, page_item
+from crawler.extract.rules import FamilyRules
 from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile, families
 from spiders.site import SiteSpider, raw_page, utc_now
-from storage import memory
+from storage import learned, memory
 
 # When one URL was seen as several kinds in a run, the most specific wins.
 _PRECEDENCE = {"no_article": 0, "listing": 1, "listing_page": 2, "gone": 3, "alias": 4}
@@ -64,10 +70,13 @@ class GenericSpider(SiteSpider):
         spider.db_path = settings.get("EDUNEWS_DB")
         spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS", memory.RECHECK_DAYS)
         # EDUNEWS_URL_MEMORY=False: neither read nor written (every link requested again, as before it existed).
-        if not settings.getbool("EDUNEWS_URL_MEMORY", True):
-            spider.db_path = None
-        if spider.db_path and not spider.refresh and not spider.only_url:
+        spider.use_memory = bool(spider.db_path) and settings.getbool("EDUNEWS_URL_MEMORY", True)
+        if spider.use_memory and not spider.refresh and not spider.only_url:
             spider.remembered = _remembered(spider.db_path, spider.profile.name, spider.recheck_days)
+        spider.learning = settings.getbool("EDUNEWS_LEARN", True)
+        found = _learned_rules(spider.db_path, spider.profile.name) if spider.learning and spider.db_path else None
+        if found is not None:
+            spider.rules = found  # a shipped family recognised on the home page still replaces it
         # A redirect to a page already requested is dropped by the duplicate filter: its source is an alias still.
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -133,16 +142,19 @@ class GenericSpider(SiteSpider):
         floor = max(3, self.pages_parsed / 2) if self.pages_parsed >= 4 else float("inf")
         furniture = {link for link, count in self.link_counts.items() if count >= floor}
         home = canonical_url(self.profile.base_url, self.rules.keep_params)
+        # Once a listing, a listing: a rerun sees too few pages to tell its links from the template's.
+        listings = {url for url, entry in self.remembered.items() if entry.kind == "listing"}
         for url, (status, paginated, links) in self.listing_candidates.items():
-            if url != home and _page_number(url)[0] is not None:
+            # Page 2 onwards; a link to 'page 1' may be the only one to its listing.
+            if url != home and _page_number(url)[1] > 1:
                 self.remember(url, "listing_page", status=status)
-            elif paginated or links - furniture:
+            elif paginated or links - furniture or url in listings:
                 self.remember(url, "listing", status=status)
             else:
                 self.remember(url, "no_article", status=status)
 
     def closed(self, reason: str) -> None:
-        """Write what this run learned of the site's URLs to the archive."""
+        """Write what this run learned of the site's URLs and, when worth it, of its template to the archive."""
         if not self.db_path or self.only_url:
             return
         self.classify_listings()
@@ -152,9 +164,16 @@ class GenericSpider(SiteSpider):
             if url not in self.articles_seen
         ]
         try:
-            _record(self.db_path, self.profile.name, rows)
+            if self.use_memory:
+                _record(self.db_path, self.profile.name, rows)
+            if self.learning and self.detected is None and reason == "finished" and _worth_learning(
+                self.db_path, self.profile.name
+            ):
+                found = learn_site(self.db_path, self.profile.name, (self.profile.title,))
+                if found is not None:
+                    self.logger.info("learned the template of %s from %d pages", self.profile.name, found.pages)
         except sqlite3.Error as exc:  # a full disk: the articles are what matters, the memory is rebuilt next run
-            self.logger.error("URL memory not written: %s", exc)
+            self.logger.error("URL memory or learned template not written: %s", exc)
 
     def parse_article(self, response: Response):
         return self.parse_page(response)
@@ -240,6 +259,48 @@ class GenericSpider(SiteSpider):
             url = self.wanted(urljoin(response.url, link.strip())) if link and link.strip() else None
             if url:
                 yield self.request(url, self.parse_page, listing_date=date and date.strip(), edunews_article=True)
+
+
+def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> LearnedProfile | None:
+    """Learn a site's template from the archive's stored pages of it and keep it in `learned_sites`; None when the
+    archive holds fewer than MIN_PAGES article pages of the site."""
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        conn = archive.db.conn
+        pages = [(_decoded(page), page["url"]) for page in islice(archive.pages(site=site), MAX_PAGES)]
+        if len(pages) < MIN_PAGES:
+            return None
+        found = learn(pages, learned.other_urls(conn, site), learned.aliases(conn, site), site_names)
+        if found is not None:
+            stored = {"rules": found.selectors(), "furniture": found.furniture, "ignored_params": found.ignored_params}
+            learned.save(conn, site, utc_now(), found.pages, stored, found.agreement)
+        return found
+
+
+def _decoded(page: dict[str, Any]) -> str:
+    # Decoded by Scrapy's own response class, so a page reads exactly as it did in the crawl (as edunews reparse).
+    return HtmlResponse(page["url"], headers=page["headers"], body=page["body"], encoding=page["encoding"]).text
+
+
+def _worth_learning(db_path: str, site: str) -> bool:
+    """Not learned yet, or learned from fewer pages than the archive now holds (up to the sample size)."""
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        pages = learned.article_pages(archive.db.conn, site)
+        before = learned.load(archive.db.conn, site)
+    return pages >= MIN_PAGES and (before is None or before.pages < min(pages, MAX_PAGES))
+
+
+def _learned_rules(db_path: str, site: str) -> FamilyRules | None:
+    from storage import Archive
+
+    with Archive(db_path) as archive:
+        found = learned.load(archive.db.conn, site)
+    if found is None or not found.profile.get("rules"):
+        return None
+    return learned_rules(found.profile["rules"])
 
 
 def _remembered(db_path: str, site: str, recheck_days: int) -> dict[str, memory.Remembered]:

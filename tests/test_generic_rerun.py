@@ -82,7 +82,9 @@ def test_second_generic_run_skips_aliases_and_pages_without_article(school):
     assert not [t for t in targets if t.startswith("/bai/")]  # no alias
     assert not [t for t in targets if _no_article(t)]  # no page that gave no article
     assert not [t for t in targets if "chi-tiet.php" in t]  # no stored article
-    assert len(targets) <= 0.05 * len(first_requests), targets
+    # Only the home page and the listings' first pages (the 5 % of bench/generic_rerun.py is on a 1,000-article site).
+    assert {t.split("?")[0] for t in targets} <= {"/robots.txt", "/", "/tin-tuc/", "/thong-bao/", "/van-ban/"}, targets
+    assert len(targets) <= 0.1 * len(first_requests), targets
     assert "0 new" in second.stderr
 
     fresh = school.site.publish()
