@@ -247,9 +247,13 @@ _AFTER_NAME = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+.*$|\s*[|·•]\s*.*$|
 
 
 def labelled_line(text: str) -> tuple[str, str] | None:
-    """('author', 'Hồng Nhung') for 'Tác giả: Hồng Nhung', ('source', …) for 'Nguồn tin: …', else None."""
+    """('author', 'Hồng Nhung') for 'Tác giả: Hồng Nhung', ('source', …) for 'Nguồn tin: …' and 'Theo Báo …'."""
     match = _SOURCE_LABEL.match(text)
     if match:
+        value = _cut_source(match.group(1))
+        return ("source", value) if value else None
+    match = _THEO.match(text)
+    if match and len(text) <= 90 and match.group(1)[:1].isupper():
         value = _cut_source(match.group(1))
         return ("source", value) if value else None
     match = _AUTHOR_LABEL.match(text) or _BY_LABEL.match(text)

@@ -61,7 +61,13 @@ def split_credit(text: str | None) -> tuple[str | None, str | None]:
     if not match:
         return text, None
     caption = clean_text(text[: match.start()].rstrip(" -–—(["))
-    return caption, clean_text(match.group(1))
+    credit = clean_text(match.group(1))
+    if caption is None and credit:
+        # 'Ảnh: Đại biểu trao giấy khen cho …': a label before the caption, not a photographer's name.
+        named = credit.split(":", 1)[-1].strip()
+        if not looks_like_names(named) and len(named.split()) > 4:
+            return named, None
+    return caption, credit
 
 
 def is_decorative(img: lxml.html.HtmlElement) -> bool:
