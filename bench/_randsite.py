@@ -259,7 +259,7 @@ class Builder:
         c["paragraphs"] = pick(rng, {"p": 3, "div": 1, "br": 1, "table": 1 if c["layout"] == "table" else 0.3,
                                      "p-span": 1.5, "mso": 1})
         c["charset"] = pick(rng, {"meta+header": 3, "header": 1, "meta": 1.5, "none": 1})
-        c["odd_charset"] = rng.choice(("none", "none", "cp1258", "latin1-header"))
+        c["odd_charset"] = rng.choice(("none", "none", "cp1258", "latin1-header", "double-utf8"))
         c["entities"] = rng.choice(("no", "no", "no", "yes"))
         c["canonical_link"] = rng.choice(("yes", "no"))
         c["print_alias"] = rng.choice(("yes", "no"))
@@ -329,7 +329,10 @@ class Builder:
                         blocks.append(("img", src, "", ""))
                     else:
                         credit = f"Ảnh: {rng.choice(AUTHORS)}" if rng.random() < 0.3 else ""
-                        blocks.append(("img", src, caption(rng, when.year, when.month), credit))
+                        text = caption(rng, when.year, when.month)
+                        while any(len(b) > 2 and b[2] == text for b in blocks):  # one caption per image
+                            text = caption(rng, when.year, when.month)
+                        blocks.append(("img", src, text, credit))
                 elif roll < 0.26:
                     blocks.append(("h", subhead(rng)))
                 else:
@@ -558,6 +561,8 @@ class Builder:
     def encode(self, html: str, charset: str) -> tuple[dict[str, str], bytes]:
         if charset == "cp1258":
             return {"Content-Type": "text/html; charset=windows-1258"}, to_cp1258(html)
+        if charset == "double-utf8":  # UTF-8 bytes once read as Latin-1 and saved again as UTF-8 ('GiÃ¡o dá»¥c')
+            return {"Content-Type": HTML_UTF8}, html.encode("utf-8").decode("latin-1").encode("utf-8")
         if charset == "latin1-header":
             return {"Content-Type": "text/html; charset=iso-8859-1"}, html.encode("utf-8")
         if charset in ("meta+header", "header"):
@@ -698,7 +703,7 @@ class Builder:
         if not a.source:
             return "", []
         s = escape(a.source)
-        form = self.rng.choice(("nguon", "theo", "nguon-tin"))
+        form = a.forms.setdefault("source", self.rng.choice(("nguon", "theo", "nguon-tin")))
         if form == "nguon":
             return f'<p style="text-align:right"><em>Nguồn: {s}</em></p>', [f"Nguồn: {a.source}"]
         if form == "theo":

@@ -128,7 +128,7 @@ class Tally:
                 c["auth_fp"] += 1
                 self.mismatches["auth_fp"].append(f"{label} (byline={forms['byline']}) expected None, got {author!r}")
         if "source" in got:
-            check("source", article["source"], norm(got.get("source")), "source")
+            check("source", article["source"], norm(got.get("source")), f"source={forms.get('source', '-')}")
         expected = "\n".join(([article["summary"]] if article["summary"] else []) + article["body"])
         body = "\n".join(x for x in (got.get("summary"), got.get("body")) if x)
         f1 = token_f1(expected, body) if got else 0.0
@@ -183,8 +183,10 @@ class Tally:
 # --------------------------------------------------------------------------------------------------- archive
 
 
-def archived(db: Path, base: str, truth: dict[str, Any]) -> tuple[dict[str, dict[str, Any] | None], int, int]:
-    """Per truth article key, what the archive holds (None when not archived); junk rows; duplicate rows."""
+def archived(db: Path, base: str, truth: dict[str, Any]) -> tuple[dict[str, dict[str, Any] | None], list[str],
+                                                                  list[str]]:
+    """Per truth article key, what the archive holds (None when not archived); the URLs of junk rows; the URLs of
+    duplicate rows (a second row for one truth article)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
@@ -203,7 +205,7 @@ def archived(db: Path, base: str, truth: dict[str, Any]) -> tuple[dict[str, dict
         con.close()
     found: dict[str, dict[str, Any] | None] = {}
     matched: set[int] = set()
-    duplicates = 0
+    duplicates: list[str] = []
     for article in truth["articles"]:
         ids: list[int] = []
         for path in [article["url"], *article["aliases"]]:
@@ -212,7 +214,7 @@ def archived(db: Path, base: str, truth: dict[str, Any]) -> tuple[dict[str, dict
                 if key in owner and owner[key] not in ids:
                     ids.append(owner[key])
         matched.update(ids)
-        duplicates += max(0, len(ids) - 1)
+        duplicates += [f"[{article['key']}] {rows[i]['url']}" for i in ids[1:]]
         if not ids:
             found[article["key"]] = None
             continue
@@ -224,7 +226,8 @@ def archived(db: Path, base: str, truth: dict[str, Any]) -> tuple[dict[str, dict
             "source": row["source"], "summary": row["summary"], "body": row["body_text"],
             "captions": captions.get(ident, []),
         }
-    return found, len(set(rows) - matched), duplicates
+    junk = [f"{rows[i]['url']} {rows[i]['title']!r}" for i in sorted(set(rows) - matched)]
+    return found, junk, duplicates
 
 
 def trafilatura_view(html: bytes, url: str) -> dict[str, Any]:
@@ -262,7 +265,9 @@ def run_seed(seed: int, quick: bool = False) -> dict[str, Any]:
             second = len(served.requests(SITE)) - first
         found, junk, duplicates = archived(db, base, site.truth)
     ours, theirs = Tally(), Tally()
-    ours.junk, ours.dup = junk, duplicates
+    ours.junk, ours.dup = len(junk), len(duplicates)
+    ours.mismatches["junk"] += [f"[{seed}] {line}" for line in junk]
+    ours.mismatches["dup"] += [f"[{seed}] {line}" for line in duplicates]
     for article in site.truth["articles"]:
         article = {**article, "choices": site.choices}
         ours.judge(seed, article, found[article["key"]])
