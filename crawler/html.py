@@ -79,6 +79,14 @@ def to_html(element: lxml.html.HtmlElement, inner: bool = True) -> str:
     return "".join(parts)
 
 
+def _adjacent_links(previous: lxml.html.HtmlElement | None, child: lxml.html.HtmlElement) -> bool:
+    """Two links with nothing between them ('<a>học đường</a><a>thời gian</a>' of a table of contents or a tag
+    list) are two items that CSS sets apart: their words must not join."""
+    return (
+        previous is not None and child.tag == "a" and previous.tag == "a" and not (previous.tail or "")
+    )
+
+
 def _inline_text(element: lxml.html.HtmlElement, out: list[str]) -> None:
     if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
         return
@@ -86,10 +94,14 @@ def _inline_text(element: lxml.html.HtmlElement, out: list[str]) -> None:
         out.append("\n")
     elif element.text:
         out.append(element.text)
+    previous = None
     for child in element:
+        if _adjacent_links(previous, child):
+            out.append(" ")
         _inline_text(child, out)
         if child.tail:
             out.append(child.tail)
+        previous = child
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
@@ -151,10 +163,14 @@ def paragraphs(element: lxml.html.HtmlElement, limit: int | None = None) -> list
             pass
         elif node.text:
             buffer.append(node.text)
+        previous = None
         for child in node:
+            if _adjacent_links(previous, child):
+                buffer.append(" ")
             walk(child)
             if child.tail:
                 buffer.append(child.tail)
+            previous = child
         if is_block:
             flush()
 

@@ -24,7 +24,8 @@ _WIDGET = re.compile(
     r"(^|[\s_-])(share|sharing|social|addthis|sharethis|zalo-share|fb-like|fb-share|facebook|twitter|print|"
     r"rating|rate|vote|comment|comments|binh-?luan|related|lien-?quan|tin-?khac|other-?news|tags?|keywords?|"
     r"tts|text-to-speech|speech|audio|player|listen|doc-?bai|toolbar|tool-?bar|font-?size|ads?|advert|banner|"
-    r"quang-?cao|pagination|paging|breadcrumb)([\s_-]|$)",
+    r"quang-?cao|pagination|paging|breadcrumb|toc|ez-toc|toc-?container|table-?of-?contents|muc-?luc|mucluc)"
+    r"([\s_-]|$)",
     re.IGNORECASE,
 )
 # Headings after which an article body holds only navigation: everything from them on is cut.
