@@ -138,3 +138,11 @@ def test_bylines_in_portal_markups(tail, author, source):
     assert extract_author_source(body) == (author, source)
     assert paragraphs(body)[-1] in (PROSE, "Copy link")
     assert "Tác giả" not in " ".join(paragraphs(body))
+
+
+def test_source_line_in_theo_form_is_labelled():
+    from crawler.extract.authors import labelled_line
+
+    assert labelled_line("Theo Báo Dân trí") == ("source", "Báo Dân trí")
+    assert labelled_line("Gửi bởi Nguyễn Thị Hoa vào 23-09-2026 | 17:06") == ("author", "Nguyễn Thị Hoa")
+    assert labelled_line("theo kế hoạch của nhà trường, các lớp đã hoàn thành") is None

@@ -48,3 +48,12 @@ def test_widget_class_on_a_block_with_prose_and_photo_is_kept():
     body = parse_fragment(f'<div class="content-audio-wrapper"><p>{long}</p><p><img src="/a.jpg"></p></div>')
     clean_body(body)
     assert paragraphs(body) == [long]
+
+
+def test_table_of_contents_and_copy_link_leave_the_body():
+    body = parse_fragment(
+        f"<div class='ez-toc-container'><p>Mục lục</p><ul><li><a href='#1'>Phần 1</a></li></ul></div>"
+        f"<p>{PROSE}</p><p>{PROSE2}</p><span>Copy link</span>"
+    )
+    clean_body(body)
+    assert paragraphs(body) == [PROSE, PROSE2]

@@ -69,3 +69,21 @@ def test_parsing_never_raises(broken):
     assert doc is not None
     assert isinstance(element_text(doc), str)
     assert isinstance(to_html(parse_fragment(broken)), str)
+
+
+def test_adjacent_links_keep_their_words_apart():
+    fragment = parse_fragment("<p><a href='#a'>học đường</a><a href='#b'>thời gian</a> và <b>H</b>ọc sinh</p>")
+    assert paragraphs(fragment) == ["học đường thời gian và Học sinh"]
+
+
+def test_text_between_brs_becomes_paragraphs():
+    from crawler.html import wrap_loose_lines
+
+    fragment = parse_fragment("<div>Một <b>hai</b> ba.<br><br>Bốn năm.<br><img src='x.jpg'><br><p>Sáu</p>Bảy</div>")
+    wrap_loose_lines(fragment)
+    assert to_html(fragment) == (
+        "<div><p>Một <b>hai</b> ba.</p><p>Bốn năm.</p><p><img src=\"x.jpg\"></p><p>Sáu</p><p>Bảy</p></div>"
+    )
+    inside_p = parse_fragment("<p>Dòng một<br>Dòng hai</p>")
+    wrap_loose_lines(inside_p)
+    assert paragraphs(inside_p) == ["Dòng một\nDòng hai"]

@@ -110,3 +110,41 @@ def test_decorative_images(img):
 def test_decorative_images_are_skipped():
     body = parse_fragment(f'<p><img src="/images/icon-print.png"> In bài</p><p><img src="{SRC}"></p>')
     assert [i["src"] for i in extract_images(body)] == [SRC]
+
+
+@pytest.mark.parametrize(
+    "text,caption,credit",
+    [
+        ("Ảnh: Đại biểu trao giấy khen cho các tập thể xuất sắc", "Đại biểu trao giấy khen cho các tập thể xuất sắc",
+         None),
+        ("Ảnh: Thanh Nhật", None, "Ảnh: Thanh Nhật"),
+        ("Quang cảnh buổi làm việc. Ảnh: Đức Thụy", "Quang cảnh buổi làm việc.", "Ảnh: Đức Thụy"),
+    ],
+)
+def test_a_labelled_caption_is_no_credit(text, caption, credit):
+    assert split_credit(text) == (caption, credit)
+
+
+def test_table_image_block_caption_row_through_wrappers():
+    body = parse_fragment(
+        f"<p>{PROSE}</p><table align='center'><tbody><tr><td><span><img src='http://127.0.0.9/a.jpg'></span></td>"
+        f"</tr><tr><td style='text-align:center'><span>{CAPTION}.<strong> Ảnh: Đức Thụy</strong></span></td></tr>"
+        "</tbody></table>"
+    )
+    images = extract_images(body)
+    assert [(i["caption"], i["credit"]) for i in images] == [(CAPTION + ".", "Ảnh: Đức Thụy")]
+    assert paragraphs(body) == [PROSE]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "“Buổi diễn rất tuyệt, chúng tôi sẽ quay lại.”",  # a quotation goes on with the story
+        "Năm học này trường có 24 lớp. Tỷ lệ chuyên cần đạt 98%.",  # two sentences
+        "그 때문에 드라마의 승부수가 금방 읽힌다. 하지만 이유리의 연기는 여전히 시선을 끈다.",  # any script
+    ],
+)
+def test_prose_after_a_photo_is_no_bare_caption(after):
+    body = parse_fragment(f"<p>{PROSE}</p><p><img src='http://127.0.0.9/a.jpg'></p><p>{after}</p>")
+    assert [i["caption"] for i in extract_images(body)] == [None]
+    assert paragraphs(body)[-1] == after
