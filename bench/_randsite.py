@@ -1,11 +1,30 @@
 """One randomized Vietnamese school / district / department news site per seed, with its ground truth.
 
-Every element is drawn per seed (some per page) from markup variants seen on real Vietnamese CMSs: where the
-headline sits (h1, h2, a styled div/span/td, only og:title; a banner h1 with the office's name), byline and source
-lines, date forms and positions, caption markups, paragraph markup (p, div, <br><br>, table cells), furniture
-(menus, sidebars, related lists, share bars, counters, footers), charsets and URL schemes with their aliases
-(parameter order, print and session variants, HTTP redirects). bench/randsites.py serves the site on loopback,
-crawls it and scores the archive against `RandSite.truth`.
+Every element is drawn per seed (some per page) from markup variants seen on real Vietnamese CMSs:
+- headline: h1 (various classes), h2, a styled div/span/td with <title> holding only the portal's name, only
+  og:title; a banner h1 with the office's name and a category heading above the article on some sites;
+- byline and source: 'Tác giả: X', 'Người viết: X', 'Bài, ảnh: X', 'X - Trường THCS …' or a bare bold name as a
+  right-aligned last paragraph, span.author/by-line in the meta line, WordPress 'Đăng bởi X', Drupal 'Gửi bởi X
+  vào …' (accounts such as 'admin' are no author), names in capitals; 'Nguồn: X', 'Theo X', 'Nguồn tin: X';
+- dates: thirteen forms ('(Cập nhật: …)', 'Thứ Hai, 15/05/2024 08:30', '15-05-2024 | 08:30', 'ngày 15 tháng 5
+  năm 2024', <time datetime>, …) above or below the title or after the body, meta article:published_time and
+  JSON-LD on some pages, or a date only on the listings; distractors: today's date in the header, comment dates,
+  sidebar dates, dates inside the text;
+- captions: figure/figcaption, table.image, <p><img></p><p><em>…</em></p>, div.caption, '<i>Ảnh: …</i>', with or
+  without a credit; images without caption (alt empty, a file name or the title);
+- paragraphs: p, p>span with styles, Word's MsoNormal, div, <br><br>, table rows, capital unclosed <P>; entities,
+  NFD pages, agency prefixes ('(GDĐT) - ');
+- furniture: menus, banner, sidebars (Tin mới, Tin xem nhiều, Văn bản mới, Liên kết website, counters), related
+  lists, share bars, view counters, print/email/listen links, tags, comments, footers with address and phone;
+- charset: UTF-8 with meta and header, header only, meta only, neither; odd pages in Windows-1258, declared
+  ISO-8859-1 but UTF-8, or double-encoded UTF-8;
+- URLs: '/tin-tuc/cat/slug-123.html', '/news/123/slug', Joomla 'index.php?option=com_content&view=article&id=..'
+  (parameters in another order, an extra Itemid), '/Default.aspx?tabid=..&ID=..', WordPress dated paths, cut slugs
+  without id; aliases: '?print=1', ';jsessionid=', 'PHPSESSID=', ASP.NET '(S(…))' sessions, RSS links with utm
+  parameters, and old URLs that answer 301/302; RSS feeds and sitemaps on some sites;
+- non-articles: home, paginated listings (three pagination styles), contact, 'Giới thiệu', a document list, a
+  search page, a photo gallery.
+bench/randsites.py serves the site on loopback, crawls it and scores the archive against `RandSite.truth`.
 
 The generator knows nothing of the extractor: variants come from what real pages look like, not from what the
 extractor handles.
@@ -282,6 +301,12 @@ class Builder:
         c["upper_author"] = rng.choice(("yes", "no", "no", "no", "no"))
         c["nfd"] = rng.choice(("yes", "no", "no", "no", "no"))
         c["feed"] = rng.choice(("rss", "sitemap", "none", "none"))
+        # Some school platforms print no date on the article page: only the listings date it.
+        c["date_on_page"] = rng.choice(("yes",) * 9 + ("no",))
+        c["listing_date"] = "mixed"
+        if c["date_on_page"] == "no":
+            c["meta_time"], c["jsonld"] = "none", "none"
+            c["listing_date"] = rng.choice(("paren", "timed", "weekday"))
         self.c = c
         self.categories = rng.sample(
             ["Tin tức - Sự kiện", "Hoạt động chuyên môn", "Thông báo", "Công tác Đoàn - Đội", "Tin giáo dục",
@@ -289,6 +314,7 @@ class Builder:
         self.cat_ids = [rng.randint(2, 40) for _ in self.categories]
         self.per_page = rng.randint(6, 10)
         self.documents: set[int] = set()
+        self.archives: dict[str, str] = {}  # author and tag archive pages the articles link to: path -> heading
         self.session = "".join(rng.choice("0123456789ABCDEF") for _ in range(24))
         self.articles = self._articles()
 
@@ -671,6 +697,7 @@ class Builder:
         if form.endswith("-account"):
             account = rng.choice(ACCOUNTS)
             if form.startswith("wp"):
+                self.archives[f"/author/{slugify(account)}/"] = f"Tác giả: {account}"
                 return (f'<span class="byline">Đăng bởi <span class="author vcard"><a href="/author/'
                         f'{slugify(account)}/">{escape(account)}</a></span></span>'), "", ["Đăng bởi"]
             return f'<span class="username">Gửi bởi {escape(account)}</span>', "", ["Gửi bởi"]
@@ -695,6 +722,7 @@ class Builder:
             cls = rng.choice(("author", "by-line", "news-author"))
             return f'<span class="{cls}"><i class="fa fa-user"></i> {n}</span>', "", [name]
         if form == "wp":
+            self.archives[f"/author/{slugify(name)}/"] = f"Tác giả: {name}"
             return (f'<span class="byline">Đăng bởi <span class="author vcard"><a class="url fn n" '
                     f'href="/author/{slugify(name)}/">{n}</a></span></span>'), "", ["Đăng bởi", name]
         return f'<span class="username">Gửi bởi {n}</span>', "", ["Gửi bởi", name]  # drupal
@@ -740,11 +768,14 @@ class Builder:
         if a.forms["byline"].startswith("drupal"):
             dform = "dash-pipe"  # Drupal's submitted line: 'Gửi bởi X vào 15-05-2024 | 08:30'
         date, timed = date_html(rng, dform, a.when)
+        if c["date_on_page"] == "no":
+            date, timed = "", c["listing_date"] == "timed"
+        else:
+            furniture += [label for label in DATE_LABELS if label in date_text(dform, a.when)[0]]
         a.time_shown = timed
-        furniture += [label for label in DATE_LABELS if label in date_text(dform, a.when)[0]]
         by_meta, by_end, by_strings = self.byline(a)
         if a.forms["byline"].startswith("drupal"):
-            by_meta = by_meta.replace("</span>", f" vào {date}</span>")
+            by_meta = by_meta.replace("</span>", f" vào {date}</span>" if date else "</span>")
             date_pos = "drupal"
         else:
             date_pos = c["date_pos"]
@@ -768,6 +799,7 @@ class Builder:
         tags = comments = ""
         if c["tags"] == "yes":
             words = rng.sample(("giáo dục", "học sinh", "giáo viên", "năm học mới", "chuyển đổi số", "thi đua"), 3)
+            self.archives.update({f"/tag/{slugify(w)}": f"Từ khóa: {w}" for w in words})
             tags = '<div class="tags"><strong>Từ khóa:</strong> ' + ", ".join(
                 f'<a href="/tag/{slugify(w)}">{w}</a>' for w in words) + "</div>"
             furniture.append("Từ khóa:")
@@ -797,7 +829,7 @@ class Builder:
         inner = body + end if rng.random() < 0.7 else body
         outer_end = "" if inner.endswith(end) and end else end
         body_div = f'<div class="{body_cls}">{inner}</div>' if body_cls else f"<div>{inner}</div>"
-        after_date = f'<p class="date-after">{date}</p>' if date_pos == "after" else ""
+        after_date = f'<p class="date-after">{date}</p>' if date_pos == "after" and date else ""
         others = [x for x in self.articles if x is not a and x.category == a.category][:5]
         related = ""
         if others:
@@ -864,7 +896,9 @@ class Builder:
 
     def listing_item(self, a: Article, href: str) -> str:
         rng, t = self.rng, escape(a.title)
-        shown = rng.choice((f"({dmy(a.when)})", f"{dmy(a.when)} {hm(a.when)}", f"{weekday(a.when)}, {dmy(a.when)}"))
+        forms = {"paren": f"({dmy(a.when)})", "timed": f"{dmy(a.when)} {hm(a.when)}",
+                 "weekday": f"{weekday(a.when)}, {dmy(a.when)}"}
+        shown = forms.get(self.c["listing_date"]) or rng.choice(list(forms.values()))
         excerpt = escape(" ".join(a.sapo.split()[:20]) + "...") if a.sapo else ""
         style = self.listing_style
         if style == "div":
@@ -929,6 +963,7 @@ class Builder:
             truths.append({
                 "key": f"a{a.ident}", "url": a.path, "aliases": a.aliases, "title": a.title,
                 "published": published, "time_shown": a.time_shown, "author": a.author, "source": a.source,
+                "date_from": "page" if c["date_on_page"] == "yes" else "listing",
                 "summary": a.sapo, "category": self.categories[a.category], "forms": dict(a.forms), **extra,
             })
         # Listings: newest first, per category, paginated.
@@ -954,6 +989,13 @@ class Builder:
                                  self.sidebar()))
         self.non_articles.append("/")
         self._other_pages()
+        for path, heading in sorted(self.archives.items()):  # WordPress-style archives: a few articles each
+            chosen = rng.sample(self.articles, min(5, len(self.articles)))
+            chosen.sort(key=lambda a: a.when, reverse=True)
+            inner = self.listing_wrap([self.listing_item(a, a.path) for a in chosen])
+            self.add(path, self.shell(f"{heading} - {self.portal}", f"<h2>{escape(heading)}</h2>{inner}",
+                                      self.sidebar()))
+            self.non_articles.append(path)
         robots = "User-agent: *\nDisallow: /administrator/\nDisallow: /admin/\n"
         if c["feed"] == "sitemap":
             robots += "Sitemap: {{BASE}}/sitemap.xml\n"
