@@ -47,6 +47,7 @@ _DATE_LIKE = re.compile(
 _TIME_LIKE = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{0,2}(?:\s*(?:phút|SA|CH|AM|PM))?|\d{4}", re.I)
 _DATELINE_WORDS = 40
 _HEAD_TEXT = 200
+_REGISTER_ROWS = 3
 # Elements that may hold the headline, the dateline or the sapo inside the body, taken out of it there.
 _DROPPABLE = frozenset("h1 h2 h3 div p span time i em b strong font small td".split())
 _DATE_CLASS = re.compile(r"date|time|ngay|publish|created|posted|thoi-?gian|meta|info|detail-?time", re.I)
@@ -603,7 +604,27 @@ class ArticlePage:
 
     # -- classification ---------------------------------------------------------------------------------------
     def looks_like_listing(self) -> bool:
-        """Listing signals: a linked headline as the title, or several headline links inside the 'body'."""
+        """Listing signals: a linked headline as the title, several headline links inside the 'body', or a
+        register of documents (table rows, each with a date and a link: 'Văn bản chỉ đạo điều hành')."""
+        if self._is_register():
+            return True
+        return self._links_like_listing()
+
+    def _is_register(self) -> bool:
+        body = self.body_element
+        if body is None:
+            return False
+        whole = len(element_text(body)) or 1
+        for table in body.iter("table"):
+            dated_rows = sum(
+                1 for row in table.iter("tr") if row.find(".//a") is not None and _DATE_LIKE.search(element_text(row))
+            )
+            # An announcement may list its documents in a table too: a register is a table that is the page.
+            if dated_rows >= _REGISTER_ROWS and len(element_text(table)) >= 0.6 * whole:
+                return True
+        return False
+
+    def _links_like_listing(self) -> bool:
         title = self.title_element
         if title is not None:
             here = canonical_url(self.url)
