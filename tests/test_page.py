@@ -119,3 +119,17 @@ def test_another_articles_headline_with_a_date_is_no_dateline():
             "</body></html>")
     page = ArticlePage(html, "http://127.0.0.9/tin-tuc/nu-sinh.html", families()["generic"])
     assert not [c for c in page.date_candidates() if c[0] == "page"]
+
+
+def test_register_of_documents_is_no_article_but_an_announcement_with_its_documents_is():
+    rows = "".join(f"<tr><td>{n}/SGDĐT-VP</td><td>0{n}/07/2026</td><td>Về việc triển khai nhiệm vụ năm học mới</td>"
+                   f"<td><a href='/uploads/{n}.pdf'>Tải về</a></td></tr>" for n in range(1, 9))
+    register = (f"<html><body><div class='main'><h2>Văn bản chỉ đạo điều hành</h2><table>{rows}</table></div>"
+                "</body></html>")
+    page = ArticlePage(register, "http://127.0.0.9/van-ban.html", families()["generic"])
+    assert page.looks_like_listing() and not page.is_article(strict=True)
+    announcement = ("<html><body><h1>Thông báo tuyển sinh lớp 10 năm học 2026-2027</h1>"
+                    f"<div class='noi-dung'><p>Ngày đăng: 18/10/2026</p>{_PROSE}{_PROSE}<table>{rows[:400]}</table>"
+                    "</div></body></html>")
+    page = ArticlePage(announcement, "http://127.0.0.9/tin-tuc/tuyen-sinh.html", families()["generic"])
+    assert not page.looks_like_listing()
