@@ -47,9 +47,11 @@ from bench._randsite_text import (
     AUTHORS,
     DISTRICTS,
     OUTLETS,
+    PRIZES,
     PROVINCES,
     SCHOOL_KINDS,
     SCHOOL_NAMES,
+    STUDENTS,
     WEEKDAYS,
     caption,
     opening,
@@ -284,7 +286,7 @@ class Builder:
         c["print_alias"] = rng.choice(("yes", "no"))
         c["session_alias"] = rng.choice(("yes", "no", "no"))
         c["redirect_alias"] = rng.choice(("yes", "no"))
-        c["sapo"] = pick(rng, {"none": 1, "strong-p": 1, "div": 1})
+        c["sapo"] = pick(rng, {"none": 1, "strong-p": 1, "div": 1, "h2": 0.4})
         c["related"] = rng.choice(("Tin liên quan", "Các tin khác", "Tin cùng chuyên mục", "Các bài viết khác"))
         c["counter"] = rng.choice(("Lượt xem: {n}", "Số lần xem: {n}", "Đã xem: {n}", "Lượt đọc: {n}", ""))
         c["share"] = rng.choice(("yes", "no"))
@@ -303,6 +305,8 @@ class Builder:
         c["feed"] = rng.choice(("rss", "sitemap", "none", "none"))
         # Some school platforms print no date on the article page: only the listings date it.
         c["date_on_page"] = rng.choice(("yes",) * 9 + ("no",))
+        c["lazy_images"] = rng.choice(("yes", "no", "no"))
+        c["absolute_links"] = rng.choice(("yes", "no", "no"))
         c["listing_date"] = "mixed"
         if c["date_on_page"] == "no":
             c["meta_time"], c["jsonld"] = "none", "none"
@@ -361,6 +365,13 @@ class Builder:
                         blocks.append(("img", src, text, credit))
                 elif roll < 0.26:
                     blocks.append(("h", subhead(rng)))
+                elif roll < 0.30 and not any(b[0] == "grid" for b in blocks):  # a list of prize winners
+                    blocks.append(("p", "Danh sách học sinh đạt giải như sau:"))
+                    names = rng.sample(STUDENTS, rng.randint(3, 6))
+                    rows = [["STT", "Họ và tên", "Lớp", "Giải"]] + [
+                        [str(k), name, f"{rng.randint(6, 12)}A{rng.randint(1, 6)}", rng.choice(PRIZES)]
+                        for k, name in enumerate(names, 1)]
+                    blocks.append(("grid", json.dumps(rows, ensure_ascii=False)))
                 else:
                     blocks.append(("p", " ".join(sentence(rng, when.year, when.month)
                                                  for _ in range(rng.randint(1, 4)))))
@@ -431,6 +442,12 @@ class Builder:
 
     def link(self, a: Article, where: str) -> str:
         """The href a page uses for an article: the canonical URL, or an alias on some pages."""
+        c = self.c
+        if c["absolute_links"] == "yes" and where in ("home", "listing1", "listing"):
+            return "{{BASE}}" + self._link(a, where)
+        return self._link(a, where)
+
+    def _link(self, a: Article, where: str) -> str:
         c = self.c
         if where == "listing1" and c["session_alias"] == "yes":
             return a.forms["session"]
@@ -608,7 +625,10 @@ class Builder:
         _, src, cap, credit = block
         rng = self.rng
         alt = rng.choice(("", "", escape(cap), f"anh-{rng.randint(1, 99)}.jpg", escape(a.title)))
-        img = f'<img src="{src}" alt="{alt}" width="{rng.choice((500, 600, 640))}">'
+        width = rng.choice((500, 600, 640))
+        img = f'<img src="{src}" alt="{alt}" width="{width}">'
+        if self.c["lazy_images"] == "yes":  # lazy loading: a placeholder in src, the picture in data-src
+            img = f'<img class="lazy" src="/images/loading.gif" data-src="{src}" alt="{alt}" width="{width}">'
         if not cap:
             return f'<p style="text-align:center">{img}</p>', None
         shown = self.text(cap)
@@ -652,6 +672,14 @@ class Builder:
                 parts.append(html)
                 if cap:
                     captions.append(cap)
+                continue
+            if block[0] == "grid":
+                flush()
+                rows = json.loads(block[1])
+                texts.extend(cell for row in rows for cell in row)
+                cells = "".join("<tr>" + "".join(f"<td>{self.text(cell)}</td>" for cell in row) + "</tr>"
+                                for row in rows)
+                parts.append(f'<table border="1" cellpadding="4" style="border-collapse:collapse">{cells}</table>')
                 continue
             value = self.text(block[1])
             texts.append(block[1])
@@ -821,6 +849,8 @@ class Builder:
         sapo = ""
         if a.sapo and c["sapo"] == "div":
             sapo = f'<div class="{rng.choice(("sapo", "brief", "hometext", "summary"))}">{self.text(a.sapo)}</div>'
+        elif a.sapo and c["sapo"] == "h2":
+            sapo = f'<h2 class="sapo">{self.text(a.sapo)}</h2>'
         body_cls = {"wordpress": "entry-content", "drupal": "field-item even"}.get(
             c["layout"], rng.choice(("content", "news-content", "noidung", "detail-content", "bodytext",
                                      "content-detail", "chitiet", "")))

@@ -128,7 +128,7 @@ _SENTENCES = (
     "Ban tổ chức cho biết sẽ nhân rộng mô hình này ra {n2} trường trên địa bàn huyện {district} trong năm {y}.",
     "Tại {place}, các đại biểu đã tham quan {n2} gian trưng bày sản phẩm học tập của học sinh.",
 )
-_STUDENTS = ("Nguyễn Gia Bảo", "Lê Khánh Linh", "Trần Bảo Ngọc", "Siu Thuận", "Phạm Minh Khôi", "Đinh Thị Hlen",
+STUDENTS = ("Nguyễn Gia Bảo", "Lê Khánh Linh", "Trần Bảo Ngọc", "Siu Thuận", "Phạm Minh Khôi", "Đinh Thị Hlen",
              "Vương Tuệ An", "Hồ Đức Phúc", "Lò Thị Sinh", "Kpă Nhi")
 _SUBHEADS = ("Nhiều kết quả nổi bật", "Đổi mới phương pháp dạy học", "Nhiệm vụ trọng tâm thời gian tới",
              "Lan tỏa tinh thần đọc sách", "Chăm lo học sinh vùng khó", "Những con số ấn tượng")
@@ -150,7 +150,7 @@ def fill(rng: random.Random, template: str, year: int, month: int) -> str:
         "district": rng.choice(DISTRICTS), "event": rng.choice(EVENTS), "task": rng.choice(TASKS),
         "level": rng.choice(LEVELS), "subject": rng.choice(SUBJECTS), "contest": rng.choice(CONTESTS),
         "prize": rng.choice(PRIZES), "campaign": rng.choice(CAMPAIGNS), "official": rng.choice(OFFICIALS),
-        "role": rng.choice(ROLES), "place": rng.choice(PLACES), "student": rng.choice(_STUDENTS),
+        "role": rng.choice(ROLES), "place": rng.choice(PLACES), "student": rng.choice(STUDENTS),
         "scope": rng.choice(("huyện", "tỉnh", "trường", "thị xã")), "sy": school_year(year, month), "y": y,
         "n": rng.randint(2, 19), "n2": rng.randint(11, 60), "n3": rng.randint(61, 980), "pct": rng.randint(62, 99),
         "g": rng.randint(1, 12), "c": rng.randint(1, 6), "k": rng.choice(("I", "II")), "w": rng.randint(2, 30),

@@ -250,11 +250,14 @@ def crawl(base: str, db: Path) -> None:
     subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run_seed(seed: int, quick: bool = False) -> dict[str, Any]:
-    """Generate, serve, crawl twice and score one seed: {'edunews': Tally, 'trafilatura': Tally, ...}."""
+def run_seed(seed: int, quick: bool = False, keep: Path | None = None) -> dict[str, Any]:
+    """Generate, serve, crawl twice and score one seed: {'edunews': Tally, 'trafilatura': Tally, ...}.
+
+    keep: a directory to leave the site (pages, manifest.json, truth.json) and its archive in, for inspection."""
     site: RandSite = generate(seed, quick=quick)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = keep / f"seed-{seed}" if keep else Path(scratch)
         root = Path(tmp) / "sites"
         site.write(root / SITE)
         with serve_sites([SITE], root=root, addresses="shared") as served:
@@ -278,13 +281,13 @@ def run_seed(seed: int, quick: bool = False) -> dict[str, Any]:
             "choices": site.choices, "seconds": time.monotonic() - started}
 
 
-def run(seeds: list[int], quick: bool = False, progress: bool = False) -> dict[str, Any]:
+def run(seeds: list[int], quick: bool = False, progress: bool = False, keep: Path | None = None) -> dict[str, Any]:
     """Every seed's results and the pooled tallies."""
     results = []
     total, versus = Tally(), Tally()
     requests = [0, 0]
     for seed in seeds:
-        result = run_seed(seed, quick)
+        result = run_seed(seed, quick, keep)
         results.append(result)
         total.merge(result["edunews"])
         versus.merge(result["trafilatura"])
@@ -334,9 +337,10 @@ def main() -> None:
     parser.add_argument("--seeds", default="9001-9010", help="e.g. 1-5 or 3,7,9 (default: the reporting seeds)")
     parser.add_argument("--show", type=int, default=0, help="print the first N mismatches of each field")
     parser.add_argument("--quick", action="store_true", help="12-16 articles a site instead of 25-40")
+    parser.add_argument("--keep", type=Path, help="leave each seed's site and archive in DIR/seed-N")
     options = parser.parse_args()
     seeds = parse_seeds(options.seeds)
-    outcome = run(seeds, options.quick, progress=True)
+    outcome = run(seeds, options.quick, progress=True, keep=options.keep)
     print(f"{'seed':<6}{'n':>4} " + " ".join(f"{c[:8]:>8}" for c in COLUMNS) + "  variants")
     for result in outcome["results"]:
         row = result["edunews"].row()
