@@ -24,7 +24,8 @@ _MOJIBAKE = re.compile(
 )
 # Entities left in text after HTML parsing: double-escaped '&amp;agrave;' or text fields taken from attributes.
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Characters that are in the text and not on the screen: zero-width spaces and joiners, BOMs, soft hyphens.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -91,7 +92,7 @@ def clean_text(text: str | None) -> str | None:
 # result depends on the string alone, so recent ones are remembered; 512 strings bound the memory.
 @functools.lru_cache(maxsize=512)
 def _clean_line(text: str) -> str | None:
-    text = _INVISIBLE.sub("", normalise(text))
+    text = INVISIBLE.sub("", normalise(text))
     text = " ".join(text.split())
     return text or None
 
@@ -100,7 +101,7 @@ def clean_block(text: str | None) -> str | None:
     """Normalised multi-line text: spaces collapsed within lines, at most one blank line between paragraphs."""
     if text is None:
         return None
-    text = _INVISIBLE.sub("", normalise(text))
+    text = INVISIBLE.sub("", normalise(text))
     text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs = [_NEWLINES.sub("\n", p).strip() for p in re.split(r"\n\s*\n", text)]
     text = "\n\n".join(p for p in paragraphs if p)

@@ -20,6 +20,7 @@ import lxml.html
 
 from crawler.extract.authors import labelled_line
 from crawler.html import element_text
+from crawler.text import INVISIBLE
 
 _SKIP = frozenset("script style noscript template iframe object embed svg canvas button select head title".split())
 # Elements a body can be: what CMSs wrap an article in (a <td> on the legacy table layouts).
@@ -27,12 +28,15 @@ _CONTAINERS = frozenset("div article section main td tbody table body form cente
 _SPACE = re.compile(r"\s+")
 # Pieces shorter than this say little alone ('Home', '12'): they count towards an element's size, never as votes.
 _MIN_VOTE = 12
+# A long piece not found whole still votes when its first and last this many characters are in the text.
+_ENDS = 40
 
 logger = logging.getLogger(__name__)
 
 
 def _fold(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, no invisible characters (a soft hyphen in 'US \xadforces' is gone from trafilatura's text), one space."""
+    return _SPACE.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
 
 
 def opinion_text(html: str, url: str | None = None) -> str:
@@ -74,7 +78,11 @@ def votes(doc: lxml.html.HtmlElement, text: str) -> dict[lxml.html.HtmlElement, 
         tally[1] += size
         if size >= _MIN_VOTE:
             seen = used.get(folded, 0)
-            if seen < text.count(folded, 0) if seen else folded in text:
+            found = seen < text.count(folded) if seen else folded in text
+            if not found and size >= 2 * _ENDS and not seen:
+                # One odd character (a typographic quote, a stray symbol) must not lose a whole paragraph.
+                found = folded[:_ENDS] in text and folded[-_ENDS:] in text
+            if found:
                 used[folded] = seen + 1
                 tally[0] += size
 
