@@ -57,3 +57,13 @@ def test_table_of_contents_and_copy_link_leave_the_body():
     )
     clean_body(body)
     assert paragraphs(body) == [PROSE, PROSE2]
+
+
+def test_widget_words_on_table_rows_and_embedded_posts_are_not_widgets():
+    body = parse_fragment(
+        f"<p>{PROSE}</p><table><tr class='oddrow player-2020-580'><td>1</td><td>Nguyễn Văn An</td><td>28,5</td></tr>"
+        "</table><blockquote class='twitter-tweet'><p>Bộ GDĐT công bố lịch thi tốt nghiệp THPT năm 2026.</p>"
+        "</blockquote>"
+    )
+    clean_body(body)
+    assert paragraphs(body) == [PROSE, "1 | Nguyễn Văn An | 28,5", "Bộ GDĐT công bố lịch thi tốt nghiệp THPT năm 2026."]

@@ -19,7 +19,7 @@ _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button", "input", "select",
     "textarea", "audio", "video", "source", "nav", "aside", "svg", "canvas", "link", "meta",
 )
-_TABLE_PARTS = frozenset(("tr", "td", "th", "tbody", "thead", "tfoot"))
+_NEVER_WIDGETS = frozenset(("tr", "td", "th", "tbody", "thead", "tfoot", "blockquote"))
 # Class or id words of widgets that sit inside bodies: share bars, text-to-speech players, ratings, comments.
 _WIDGET = re.compile(
     r"(^|[\s_-])(share|sharing|social|addthis|sharethis|zalo-share|fb-like|fb-share|facebook|twitter|print|"
@@ -86,8 +86,8 @@ def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> No
         if element is body or not isinstance(element.tag, str) or element.getparent() is None:
             continue
         words = f"{element.get('class', '')} {element.get('id', '')}"
-        if not words.strip() or element.tag in _TABLE_PARTS or not _WIDGET.search(words):
-            continue  # a row's class names its data ('oddrow player-2020-580'), never a widget
+        if not words.strip() or element.tag in _NEVER_WIDGETS or not _WIDGET.search(words):
+            continue  # a row's class names its data ('oddrow player-2020-580'); an embedded post is quoted text
         # A widget class on a block of prose is a theme's naming ('article-body pagination-first'), not a widget.
         if len(element_text(element)) < 200 or link_density(element) >= 0.5:
             remove_keep_tail(element)
