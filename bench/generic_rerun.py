@@ -5,7 +5,8 @@ Two measurements, both real crawls over loopback in generic mode (`edunews crawl
 1. A generated school site no profile describes, N articles (default 1000): two paginated categories, short links
    that redirect to articles, print and session variants, a paginated documents register whose entries are not
    articles, contact pages. Target: the second run over the unchanged site makes at most 5 % of the first run's
-   requests; the third, after NEW articles are published, stores them.
+   requests; the third, after NEW articles are published, stores them. Its listings run 50 pages deep, past generic
+   mode's default depth (4), so these crawls lift DEPTH_LIMIT.
 2. The demo fixture sites (edunews/fixtures/sites) crawled by URL: tiny sites (8 to 12 articles) where the listings
    read on every run weigh more than on a real site; printed for reference.
 
@@ -196,7 +197,7 @@ def generated(count: int, extra: list[str]) -> tuple[list[int], int]:
                     site.publish()
                 before = len(served.requests(SITE))
                 started = time.monotonic()
-                result = crawl(url, db, extra)
+                result = crawl(url, db, [*extra, "--set", "DEPTH_LIMIT=0"])
                 log = served.requests(SITE)[before:]
                 runs.append(len(log))
                 kinds = Counter(r.target.split("?")[0].split("/")[1] or "home" for r in log)

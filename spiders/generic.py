@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -220,8 +219,9 @@ class GenericSpider(SiteSpider):
             if url:
                 fresh += 1
                 yield self.request(url, self.parse_page, listing_date=link.date, edunews_article=True)
-        # Consecutive pages of a listing whose links all lead to known pages: the rest of it is older news.
-        streak = response.meta.get("known_streak", 0) + 1 if links and not fresh else 0
+        # Consecutive pages of a listing whose links all lead to known pages (or that hold none, like a documents
+        # register under learned rules): the rest of it is older news.
+        streak = response.meta.get("known_streak", 0) + 1 if not fresh else 0
         home = canonical_url(self.profile.base_url, self.rules.keep_params)
         if following and links and not page.is_article(strict=True) and canonical_url(following) != home:
             self.remember(following, "listing_page")
@@ -268,7 +268,7 @@ def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> Lea
 
     with Archive(db_path) as archive:
         conn = archive.db.conn
-        pages = [(_decoded(page), page["url"]) for page in islice(archive.pages(site=site), MAX_PAGES)]
+        pages = [(_decoded(page), page["url"]) for page in learned.latest_pages(conn, site, MAX_PAGES)]
         if len(pages) < MIN_PAGES:
             return None
         found = learn(pages, learned.other_urls(conn, site), learned.aliases(conn, site), site_names)

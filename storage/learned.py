@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from typing import Any, NamedTuple
 
 
@@ -48,6 +49,20 @@ def load(conn: sqlite3.Connection, site: str) -> Learned | None:
 def article_pages(conn: sqlite3.Connection, site: str) -> int:
     """How many article pages of the site the archive keeps (what learning reads)."""
     return conn.execute("SELECT count(*) FROM pages WHERE site = ?", (site,)).fetchone()[0]
+
+
+def latest_pages(conn: sqlite3.Connection, site: str, limit: int) -> list[dict[str, Any]]:
+    """The site's most recently fetched stored pages (url, headers, body, encoding), at most limit: the current
+    template, without reading every page of a large site (Archive.pages reads them all)."""
+    rows = conn.execute(
+        "SELECT url, headers, body, encoding FROM pages WHERE site = ? ORDER BY fetched_at DESC, rowid DESC LIMIT ?",
+        (site, limit),
+    )
+    return [
+        {"url": url, "headers": json.loads(headers or "{}"), "body": zlib.decompress(body) if body else b"",
+         "encoding": encoding}
+        for url, headers, body, encoding in rows
+    ]
 
 
 def other_urls(conn: sqlite3.Connection, site: str) -> list[str]:
