@@ -229,7 +229,8 @@ class Builder:
     def __init__(self, seed: int, count: int | None, quick: bool) -> None:
         self.seed = seed
         self.rng = rng = random.Random(f"randsite-{seed}")  # a string seed: neighbouring seeds share no draws
-        self.count = count or (rng.randint(12, 16) if quick else rng.randint(25, 40))
+        full = rng.randint(25, 40)  # drawn in quick mode too, so that --quick keeps the seed's variants
+        self.count = count or (12 + full % 5 if quick else full)
         self.routes: dict[str, Route] = {}
         self.non_articles: list[str] = []
         c: dict[str, str] = {}

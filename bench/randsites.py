@@ -8,10 +8,11 @@ Seeds: 9001-9010 are the reporting seeds: quote their figures, never tune the ex
 development seeds: use them (with --show) while improving the extractor. New reporting seeds, if ever needed,
 come from 9011 on.
 
-Per seed, bench/_randsite.py generates one site (25-40 articles, --quick: 12-16) whose every element is drawn from
-markup variants of real Vietnamese school, district and department CMSs, with its ground truth. The site is served
-on loopback (127.0.0.1, an ephemeral port), crawled in generic mode with `edunews crawl http://127.0.0.1:PORT/`
-into a temporary archive, crawled a second time (incremental) into the same archive, and the archive is scored:
+Per seed, bench/_randsite.py generates one site (25-40 articles; --quick: 12-16, same variants) whose every element
+is drawn from markup variants of real Vietnamese school, district and department CMSs, with its ground truth (its
+docstring lists the variants). The site is served on loopback (127.0.0.1, an ephemeral port), crawled in generic
+mode with `edunews crawl http://127.0.0.1:PORT/` into a temporary archive, crawled a second time (incremental) into
+the same archive, and the archive is scored:
 
   cover    share of truth articles archived (under their URL or any alias)
   junk     archived rows that are no truth article (home, listings, contact, document list, ...)
@@ -31,7 +32,9 @@ into a temporary archive, crawled a second time (incremental) into the same arch
 A second table puts edunews beside trafilatura (bare_extraction with metadata, on the same article pages' bytes):
 title, date, minute, author, body_f1, leaks; an article edunews did not archive counts as wrong for edunews.
 
-`figures(seeds)` returns the overall figures as a dict (bench/unseen.py prints them in one line).
+`figures(seeds)` returns the overall figures as a dict (bench/unseen.py prints them in one line). A site is the
+same on every run; the crawl's order is not (two concurrent requests), so a figure can move by an article between
+runs. --keep DIR leaves each seed's pages, truth.json and archive for inspection.
 """
 
 from __future__ import annotations
