@@ -5,7 +5,7 @@ Two measurements, both real crawls over loopback in generic mode (`edunews crawl
 1. A generated school site no profile describes, N articles (default 1000): two paginated categories, short links
    that redirect to articles, print and session variants, a paginated documents register whose entries are not
    articles, contact pages. Target: the second run over the unchanged site makes at most 5 % of the first run's
-   requests; the third, after NEW articles are published, stores them. Its listings run 50 pages deep, past generic
+   requests; the third, after NEW articles are published, stores them. Its listings run 25 pages deep, past generic
    mode's default depth (4), so these crawls lift DEPTH_LIMIT.
 2. The demo fixture sites (edunews/fixtures/sites) crawled by URL: tiny sites (8 to 12 articles) where the listings
    read on every run weigh more than on a real site; printed for reference.

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract.learn import FIELDS, MIN_PAGES
 from crawler.urls import canonical_url, site_key
-from storage import Archive, learned
+from storage import Archive, learned, memory
 
 MAX_START_URLS = 10
 
@@ -35,7 +35,7 @@ def learn_entry(db_path: str, url: str, name: str | None = None) -> str:
     with Archive(db_path) as archive:
         conn = archive.db.conn
         pages = learned.article_pages(conn, site)
-        row = conn.execute("SELECT title, base_url FROM sites WHERE name = ?", (site,)).fetchone()
+        row = learned.site_row(conn, site)
     if pages < MIN_PAGES:
         raise LearnError(
             f"the archive holds {pages} article page{'s' if pages != 1 else ''} of {site}; learning needs at least "
@@ -60,8 +60,7 @@ def entry_name(site: str) -> str:
 def _start_urls(conn: sqlite3.Connection, site: str, base_url: str) -> list[str]:
     """The listings a generic crawl of the site found (their first pages), shortest first; else the home page."""
     home = canonical_url(base_url)
-    rows = conn.execute("SELECT url FROM url_memory WHERE site = ? AND kind = 'listing'", (site,))
-    urls = sorted((u for (u,) in rows if u != home), key=lambda u: (len(u), u))[:MAX_START_URLS]
+    urls = [url for url in memory.listings(conn, site) if url != home][:MAX_START_URLS]
     paths = []
     for url in urls:
         parts = urlsplit(url)

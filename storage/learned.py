@@ -51,6 +51,11 @@ def article_pages(conn: sqlite3.Connection, site: str) -> int:
     return conn.execute("SELECT count(*) FROM pages WHERE site = ?", (site,)).fetchone()[0]
 
 
+def site_row(conn: sqlite3.Connection, site: str) -> tuple[str, str] | None:
+    """(title, base_url) of the site in the sites table, or None."""
+    return conn.execute("SELECT title, base_url FROM sites WHERE name = ?", (site,)).fetchone()
+
+
 def latest_pages(conn: sqlite3.Connection, site: str, limit: int) -> list[dict[str, Any]]:
     """The site's most recently fetched stored pages (url, headers, body, encoding), at most limit: the current
     template, without reading every page of a large site (Archive.pages reads them all)."""

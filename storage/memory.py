@@ -72,3 +72,9 @@ def record(
 def counts(conn: sqlite3.Connection, site: str) -> dict[str, int]:
     """How many URLs of each kind the archive remembers for the site."""
     return dict(conn.execute("SELECT kind, count(*) FROM url_memory WHERE site = ? GROUP BY kind", (site,)))
+
+
+def listings(conn: sqlite3.Connection, site: str) -> list[str]:
+    """The site's remembered listings (first pages), shortest URL first: category pages before their variants."""
+    rows = conn.execute("SELECT url FROM url_memory WHERE site = ? AND kind = 'listing'", (site,))
+    return sorted((url for (url,) in rows), key=lambda url: (len(url), url))
