@@ -47,6 +47,7 @@ _STABLE_NAME = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _NUMBERED = re.compile(r"\d{3,}")  # 'post-1247', 'attachment_1248': one page's, not the template's
 _ID_IN_PATH = (r"-(\d+)\.html?$", r"/(\d+)\.html?$", r"/(\d+)/?$")
 _FETCHED_AT = "2000-01-01T00:00:00+00:00"
+_HEADINGS = ("h1", "h2", "h3", "h4", "div", "span", "p", "td")
 
 
 @dataclass
@@ -93,11 +94,24 @@ def _author_element(page: ArticlePage) -> lxml.html.HtmlElement | None:
     return found
 
 
+def _title_shown(page: ArticlePage) -> lxml.html.HtmlElement | None:
+    """The heading that shows the headline, when the page object took the headline from metadata (JSON-LD,
+    og:title) because the heading sits where it does not look (a <header>, say)."""
+    title = (page.title() or "").casefold()
+    if not title:
+        return None
+    for tag in _HEADINGS:
+        for element in page.doc.iter(tag):
+            if element_text(element).casefold() == title:
+                return element
+    return None
+
+
 def located(page: ArticlePage) -> dict[str, lxml.html.HtmlElement | None]:
-    """The element the generic page object chose for each field."""
+    """The element the generic page object chose for each field (for the headline, the one that shows it)."""
     dates = page.date_elements
     return {
-        "title": page.title_element,
+        "title": page.title_element if page.title_element is not None else _title_shown(page),
         "date": dates[0] if dates else None,
         "author": _author_element(page),
         "summary": page.summary_element,
@@ -224,9 +238,10 @@ def _best_selector(
             same += element is not None and len(matches) == 1 and matches[0] is element
         share = same / len(pages)
         if share >= MATCH_SHARE:
-            scored.append((share, -len(selector), selector))
+            # The element's own class or id ('div.entry-content') before a path from an ancestor ('.post > div').
+            scored.append((share, " " not in selector, -len(selector), selector))
     figures: dict[str, Any] = {"selector": None, "matched": 0.0, "agree": 0.0, "kept": False}
-    for share, _, selector in sorted(scored, reverse=True)[:2]:
+    for share, _, _, selector in sorted(scored, reverse=True)[:2]:
         rules = FamilyRules.from_mapping({key: selector}, base=GENERIC)
         values = [_values(html, url, rules, site_names) for html, url in sample]
         agree = _agreement(name, generic, values, ())
