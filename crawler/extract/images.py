@@ -50,6 +50,7 @@ _BLOCKS = ("p", "div", "center", "span", "a", "strong", "b", "em", "i", "figure"
 _BARE_BLOCKS = ("p", "div", "center", "td")
 MAX_CAPTION = 300
 _QUOTES = ('"', "“", "‘", "'", "«", "„")
+_SENTENCE_END = (".", "!", "?", "…", ";", '"', "”", "»")
 
 
 def split_credit(text: str | None) -> tuple[str | None, str | None]:
@@ -112,8 +113,10 @@ def _is_bare_caption(text: str) -> bool:
     """
     if len(text) > MAX_CAPTION or text.endswith(":") or looks_like_names(text):
         return False
-    if text.startswith(_QUOTES):
-        return False  # a quotation after a photo is the story going on, never its caption
+    if text.startswith(_QUOTES) or text.endswith(_SENTENCE_END):
+        # A quotation, or a finished sentence, after a photo is the story going on: unmarked captions are labels
+        # ('Đồng chí … phát biểu tại Hội nghị'), without the full stop of prose.
+        return False
     return len(_SENTENCE_BREAK.findall(text)) == 0
 
 
