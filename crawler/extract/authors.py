@@ -116,6 +116,15 @@ def signature_name(element: lxml.html.HtmlElement) -> str | None:
     return person_name(_split_inline_source(text)[0])
 
 
+def _data_cell(element: lxml.html.HtmlElement) -> bool:
+    """A cell of a row of several cells (a prize table's 'Đồng'): data, never a signature."""
+    cell = next((a for a in (element, *element.iterancestors()) if a.tag in ("td", "th")), None)
+    if cell is None:
+        return False
+    row = cell.getparent()
+    return row is not None and sum(1 for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")) > 1
+
+
 def _inline_in_prose(element: lxml.html.HtmlElement) -> bool:
     """A bold or italic run inside a longer paragraph ('<p><strong>ATTEND</strong> a two-day symposium …</p>'):
     the paragraph's first words, not a signature line of its own."""
@@ -210,7 +219,7 @@ def extract_author_source(
             source = _cut_source(match.group(1))
             remove_keep_tail(element)
             continue
-        if author is None and not _inline_in_prose(element):
+        if author is None and not _inline_in_prose(element) and not _data_cell(element):
             value, inline_source = _split_inline_source(text)
             name = person_name(value)
             if name and (_looks_signature(element) or scanned <= 2):

@@ -120,6 +120,12 @@ def _is_bare_caption(text: str) -> bool:
     return len(_SENTENCE_BREAK.findall(text)) == 0
 
 
+def _wholly_bold(element: lxml.html.HtmlElement) -> bool:
+    """'<p><strong>Lan tỏa tinh thần đọc sách</strong></p>': a subheading of the article, not a caption."""
+    text = element_text(element)
+    return any(element_text(b) == text for b in element.iter("strong", "b", "h2", "h3", "h4"))
+
+
 def _is_signature(element: lxml.html.HtmlElement) -> bool:
     style = _style(element)
     return "text-align:right" in style or (element.get("align") or "").lower() == "right"
@@ -235,7 +241,7 @@ def extract_images(body: lxml.html.HtmlElement) -> list[dict[str, str | None]]:
             candidate = _next_block(_image_block(img, body))
             if candidate is not None and candidate.find(".//img") is None and candidate.tag in _BARE_BLOCKS:
                 text = element_text(candidate)
-                if text and not _is_signature(candidate) and _is_bare_caption(text):
+                if text and not _is_signature(candidate) and not _wholly_bold(candidate) and _is_bare_caption(text):
                     caption_node = candidate
         raw = element_text(caption_node) if caption_node is not None else None
         caption, credit = split_credit(raw)

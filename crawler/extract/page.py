@@ -183,6 +183,8 @@ class ArticlePage:
                 continue  # 'Tin tức' is a section heading, not a headline
             if any(a.tag in _SKIP_IN_TITLE for a in element.iterancestors()) or self._links_away(element):
                 continue
+            if text.casefold() in self._link_texts:
+                continue  # 'Tin tức - Sự kiện' is also a menu or breadcrumb link: a section's name, not a headline
             repeats = any(generic.repeats_title(title, text.casefold()) for title in stated)
             # Nearness breaks ties: of two equal kinds, the later (nearer the body) wins.
             kind = 2.0 if element.tag == "h1" and not _in_banner(element) else 1.0
@@ -192,6 +194,17 @@ class ArticlePage:
         if best_score < 2 and meta_content(self.doc, "og:title", "twitter:title"):
             return None  # only section headings ('Tin tức - Sự kiện') on a page that states its title in og:title
         return best
+
+    @cached_property
+    def _link_texts(self) -> frozenset[str]:
+        """The texts of the page's links to other pages (menus, breadcrumbs, sidebars), folded."""
+        here = canonical_url(self.url)
+        texts = set()
+        for a in self.doc.iter("a"):
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")) and canonical_url(urljoin(self.url, href)) != here:
+                texts.add((clean_text(element_text(a)) or "").casefold())
+        return frozenset(texts)
 
     def _links_away(self, element: lxml.html.HtmlElement) -> bool:
         """A heading that links to another page is a listing's item, not this page's headline."""
@@ -653,12 +666,14 @@ class ArticlePage:
                 targets.add(target)
         return len(targets) >= 2
 
-    def is_article(self, strict: bool = False) -> bool:
+    def is_article(self, strict: bool = False, listed_date: bool = False) -> bool:
         """True for a news article page; false for listings, contact, tag, search and document pages.
 
         With a site profile the family's selectors and the listing that linked here vouch for the page; in
         generic mode (`strict`) a page must also carry a date and show no listing signals: an undated
-        'Giới thiệu' page is not news, and a category blog is not an article.
+        'Giới thiệu' page is not news, and a category blog is not an article. `listed_date`: the listing that
+        linked here showed a date beside the link, which dates a page that shows none itself (many school
+        sites date their news only on the listings).
         """
         rules = self.rules
         if rules.article_url_re is not None and not rules.article_url_re.search(self.url):
@@ -667,7 +682,7 @@ class ArticlePage:
         if body is None or not self.title():
             return False
         text = " ".join(paragraphs(body))
-        dated = bool(self.date_candidates()) or declares_article(self.doc)
+        dated = listed_date or bool(self.date_candidates()) or declares_article(self.doc)
         if strict and (not dated or self.looks_like_listing()):
             return False
         if rules.article_body and self._select(rules.article_body) and rules.article_title and self._select(
