@@ -40,6 +40,9 @@ VI_TABLES: dict[str, str] = {
     "near_signatures": "Chỉ mục bài gần trùng: chữ ký MinHash của nội dung mỗi bài (bài đăng lại có sửa đổi).",
     "near_bands": "Tra cứu bài gần trùng: các dải (band) của chữ ký MinHash, mỗi dải một mã băm.",
     "http_validators": "ETag và Last-Modified của các trang đã tải, để lần sau chỉ hỏi trang có thay đổi không.",
+    "url_memory": "Chế độ chung: mỗi địa chỉ của trang web chưa có hồ sơ đã là gì (bí danh, danh sách, trang không "
+    "có bài, liên kết hỏng), để lần sau không tải lại.",
+    "learned_sites": "Chế độ chung: mẫu giao diện học được từ chính các trang bài viết đã lưu của trang web.",
     "articles_fts": "Chỉ mục tìm kiếm toàn văn (có dấu và không dấu), cập nhật tự động bằng trigger.",
     "articles_fts_pending": "Bài đang chờ ghi vào chỉ mục tìm kiếm trong lúc lưu (ngoài lúc đó luôn trống).",
     "articles_fts_fold_1": "Bước trung gian khi bỏ dấu nội dung bài viết cho chỉ mục tìm kiếm.",
@@ -48,6 +51,11 @@ VI_TABLES: dict[str, str] = {
     "images_fts_fold": "Chú thích ảnh đã bỏ dấu, dùng cho chỉ mục tìm kiếm.",
 }
 VI_COLUMNS: dict[str, str] = {
+    "kind": "loại địa chỉ",
+    "target": "địa chỉ chuyển tới",
+    "learned_at": "học lúc",
+    "profile": "quy tắc học được (JSON)",
+    "agreement": "mức khớp với trích xuất chung (JSON)",
     "site": "mã trang web",
     "site_title": "tên trang web",
     "title": "tiêu đề",
