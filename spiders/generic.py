@@ -14,12 +14,15 @@ Learning: at the end of a crawl that no shipped family fits, the site's stored a
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from typing import Any
 from urllib.parse import urljoin
 
+import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
@@ -36,6 +39,8 @@ from spiders.profiles import SiteProfile, families
 from spiders.site import SiteSpider, raw_page, utc_now
 from storage import learned, memory
 
+# Undated article pages kept at once while waiting for a dated link to them.
+MAX_UNDATED = 500
 # When one URL was seen as several kinds in a run, the most specific wins.
 _PRECEDENCE = {"no_article": 0, "listing": 1, "listing_page": 2, "gone": 3, "alias": 4}
 
@@ -61,6 +66,10 @@ class GenericSpider(SiteSpider):
         self.listing_candidates: dict[str, tuple[int, bool, frozenset[str]]] = {}
         self.link_counts: Counter[str] = Counter()
         self.pages_parsed = 0
+        # Article pages without a date of their own, waiting for a listing that dates them (bounded: they are kept
+        # whole until then).
+        self.undated: dict[str, tuple[Response, tuple[str, ...]]] = {}
+        self.undated_dates: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -78,7 +87,32 @@ class GenericSpider(SiteSpider):
             spider.rules = found  # a shipped family recognised on the home page still replaces it
         # A redirect to a page already requested is dropped by the duplicate filter: its source is an alias still.
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.read_undated, signal=signals.spider_idle)
         return spider
+
+    def read_undated(self, spider=None) -> None:
+        """When the crawl runs dry, the held pages that a listing dated with a day alone are read with that day.
+        A spider can hand items to Scrapy only from a callback: each such page is requested once more (past the
+        duplicate filter), and its callback turns the page kept from the first answer into the item."""
+        if spider is not None and spider is not self:
+            return
+        dated = [(key, self.undated_dates.pop(key)) for key in list(self.undated_dates) if key in self.undated]
+        if not dated:
+            return
+        for key, day in dated:
+            held, held_urls = self.undated.pop(key)
+            self.crawler.engine.crawl(
+                scrapy.Request(
+                    held.url, callback=self.parse_held, errback=self.on_error, dont_filter=True,
+                    meta={"edunews_held": (held, held_urls, day), "edunews_article": True},
+                )
+            )
+        raise DontCloseSpider
+
+    def parse_held(self, response: Response):
+        held, held_urls, day = response.meta["edunews_held"]
+        page = ArticlePage(held.text, held.url, self.rules, site_names=(self.profile.title,))
+        yield self.article_item(page, held, held_urls, day)
 
     def start_requests(self):
         if self.only_url:
@@ -157,6 +191,8 @@ class GenericSpider(SiteSpider):
         if not self.db_path or self.only_url:
             return
         self.classify_listings()
+        for url, (response, _) in self.undated.items():  # no listing ever dated them: not news, as far as we know
+            self.remember(url, "no_article", status=response.status)
         rows = [
             (url, kind, target, status)
             for url, (kind, target, status) in self.seen_kinds.items()
@@ -173,6 +209,12 @@ class GenericSpider(SiteSpider):
                     self.logger.info("learned the template of %s from %d pages", self.profile.name, found.pages)
         except sqlite3.Error as exc:  # a full disk: the articles are what matters, the memory is rebuilt next run
             self.logger.error("URL memory or learned template not written: %s", exc)
+
+    def article_item(self, page: ArticlePage, response: Response, urls: tuple[str, ...], listing_date: str | None):
+        item = page_item(page, self.profile.name, utc_now(), urls, listing_date)
+        item.raw_page = raw_page(response, self.rules.name, urls)
+        self.articles_seen.add(canonical_url(response.url, self.rules.keep_params))
+        return item
 
     def parse_article(self, response: Response):
         return self.parse_page(response)
@@ -199,12 +241,17 @@ class GenericSpider(SiteSpider):
         keys = frozenset(canonical_url(link.url, self.rules.keep_params) for link in links)
         self.link_counts.update(keys)
         self.pages_parsed += 1
-        if page.is_article(strict=True):
-            urls = (*redirects, response.request.url)
-            item = page_item(page, self.profile.name, utc_now(), urls, response.meta.get("listing_date"))
-            item.raw_page = raw_page(response, self.rules.name, urls)
-            self.articles_seen.add(canonical_url(response.url, self.rules.keep_params))
-            yield item
+        # A date the listing showed beside the link dates a page that shows none itself (listings from sitemaps'
+        # lastmod do not count: a sitemap lists every page).
+        listed = bool(response.meta.get("listing_date")) and not response.meta.get("edunews_from_sitemap")
+        is_article = page.is_article(strict=True, listed_date=listed)
+        urls = (*redirects, response.request.url)
+        if is_article:
+            yield self.article_item(page, response, urls, response.meta.get("listing_date"))
+        elif not listed and len(self.undated) < MAX_UNDATED and page.is_article(strict=True, listed_date=True):
+            # An article but for its date, reached through a link without one ('Tin mới'): kept until a listing
+            # shows its date beside a link to it (the request for that link is a duplicate and never made).
+            self.undated[canonical_url(response.url, self.rules.keep_params)] = (response, urls)
         else:
             self.crawler.stats.inc_value("edunews/not_articles")
             key = canonical_url(response.url, self.rules.keep_params)
@@ -213,6 +260,19 @@ class GenericSpider(SiteSpider):
                 self.listing_candidates[key] = (response.status, bool(following), keys)
             else:
                 self.remember(key, "no_article", status=response.status)
+        for link in links:
+            key = canonical_url(link.url, self.rules.keep_params)
+            if not link.date or key not in self.undated:
+                continue
+            if not _has_time(link.date):
+                # A day alone ('(25/08/2026)' in a related list): kept, in case the category listing shows the
+                # time too; the page is read with it when the crawl runs dry (spider_idle).
+                self.undated_dates.setdefault(key, link.date)
+                continue
+            held, held_urls = self.undated.pop(key)
+            self.undated_dates.pop(key, None)
+            held_page = ArticlePage(held.text, held.url, self.rules, site_names=(self.profile.title,))
+            yield self.article_item(held_page, held, held_urls, link.date)
         fresh = 0
         for link in links:
             url = self.wanted(link.url)
@@ -223,7 +283,7 @@ class GenericSpider(SiteSpider):
         # register under learned rules): the rest of it is older news.
         streak = response.meta.get("known_streak", 0) + 1 if not fresh else 0
         home = canonical_url(self.profile.base_url, self.rules.keep_params)
-        if following and links and not page.is_article(strict=True) and canonical_url(following) != home:
+        if following and links and not is_article and canonical_url(following) != home:
             self.remember(following, "listing_page")
         if following and not (streak and streak >= self.stop_after_known > 0):
             yield self.request(following, self.parse_page, known_streak=streak)
@@ -246,7 +306,10 @@ class GenericSpider(SiteSpider):
             if sitemap.type == "sitemapindex":
                 yield self.request(loc, self.parse_sitemap)
             elif url := self.wanted(loc):
-                yield self.request(url, self.parse_page, listing_date=entry.get("lastmod"), edunews_article=True)
+                yield self.request(
+                    url, self.parse_page, listing_date=entry.get("lastmod"), edunews_article=True,
+                    edunews_from_sitemap=True,
+                )
 
     def parse_feed(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -259,6 +322,10 @@ class GenericSpider(SiteSpider):
             url = self.wanted(urljoin(response.url, link.strip())) if link and link.strip() else None
             if url:
                 yield self.request(url, self.parse_page, listing_date=date and date.strip(), edunews_article=True)
+
+
+def _has_time(text: str) -> bool:
+    return bool(re.search(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}", text))
 
 
 def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> LearnedProfile | None:

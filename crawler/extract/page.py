@@ -690,7 +690,10 @@ class ArticlePage:
         ):
             return bool(text) or body.find(".//img") is not None
         density = generic.link_density(body)
-        long_enough = len(text) >= 300 or (len(text) >= 120 and declares_article(self.doc))
+        # Short news (a school's three-paragraph report) is news when the page gives it a headline of its own.
+        long_enough = len(text) >= 300 or (
+            len(text) >= 120 and (declares_article(self.doc) or self.title_element is not None)
+        )
         return long_enough and density < 0.35 and dated
 
 
