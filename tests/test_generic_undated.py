@@ -12,6 +12,7 @@ import sys
 
 from test_faults import FAST, ROOT, html, serve
 
+
 def article(title: str) -> str:
     prose = "".join(f"<p>Đoạn {i}: {title}, các tổ chuyên môn của Trường THCS Hòa Bình báo cáo kết quả và rút kinh "
                     "nghiệm sau mỗi tiết dạy.</p>" for i in range(4))
