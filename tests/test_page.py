@@ -133,3 +133,15 @@ def test_register_of_documents_is_no_article_but_an_announcement_with_its_docume
                     "</div></body></html>")
     page = ArticlePage(announcement, "http://127.0.0.9/tin-tuc/tuyen-sinh.html", families()["generic"])
     assert not page.looks_like_listing()
+
+
+def test_a_page_whose_only_prose_is_its_footer_is_no_article():
+    footer = ("<div class='footer'><p>Phòng Giáo dục và Đào tạo huyện Hậu Lộc. Địa chỉ: Số 138 đường Lê Lợi, huyện Hậu "
+              "Lộc. Điện thoại: 0243.3806998. Bản quyền thuộc về đơn vị, ghi rõ nguồn khi phát hành lại thông tin từ "
+              "website này.</p></div>")
+    html = ("<html><body><div class='top'>Hôm nay: Thứ Năm, 03/12/2026</div><div class='gallery'>"
+            "<h2 class='block-title'>Thống kê truy cập</h2><img src='/a.jpg'><img src='/b.jpg'></div>"
+            f"{footer}</body></html>")
+    page = ArticlePage(html, "http://127.0.0.9/thu-vien-anh.html", families()["generic"])
+    assert page.body_element is None and not page.is_article(strict=True)
+    assert not [c for c in page.date_candidates() if c[0] == "page"]

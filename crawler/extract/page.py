@@ -46,6 +46,7 @@ _DATE_LIKE = re.compile(
 )
 _TIME_LIKE = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{0,2}(?:\s*(?:phút|SA|CH|AM|PM))?|\d{4}", re.I)
 _DATELINE_WORDS = 40
+_TODAY = re.compile(r"\s*(hôm nay|ngày hôm nay|today)\b", re.I)
 _HEAD_TEXT = 200
 _REGISTER_ROWS = 3
 # Elements that may hold the headline, the dateline or the sapo inside the body, taken out of it there.
@@ -95,6 +96,24 @@ def _heading_like(element: lxml.html.HtmlElement) -> bool:
 
 
 _BANNER = re.compile(r"(^|[\s_-])(header|banner|logo|brand|masthead|top-?bar|site-?name|ten-?don-?vi)([\s_-]|$)", re.I)
+
+
+# Whole class or id words of the page's frame ('footer', 'site-footer'; not 'bottom-offset' or 'article-header').
+_FRAME_WORDS = frozenset(
+    "footer site-footer page-footer main-footer footer-wrap bottom-footer copyright banquyen ban-quyen "
+    "header site-header main-header top-header".split()
+)
+
+
+def _in_page_frame(element: lxml.html.HtmlElement) -> bool:
+    """The page's frame: a <footer>, <header>, <nav> or <aside>, or a block classed as footer or header."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("footer", "header", "nav", "aside"):
+            return True
+        words = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
+        if node.tag not in ("body", "html") and _FRAME_WORDS.intersection(words):
+            return True
+    return False
 
 
 def _in_banner(element: lxml.html.HtmlElement) -> bool:
@@ -226,7 +245,10 @@ class ArticlePage:
                 if self.rules.check_body and self.opinion.disagrees(element):
                     break
                 return element
-        return self.opinion.choose(generic.find_main_content(self.doc))
+        found = self.opinion.choose(generic.find_main_content(self.doc))
+        if found is not None and _in_page_frame(found):
+            return None  # the page's only prose is its footer (address, copyright): a page with no article
+        return found
 
     @cached_property
     def opinion(self) -> opinion.Opinion:
@@ -350,6 +372,8 @@ class ArticlePage:
             text = element_text(element)
             if not text or len(text) > 120 or not _DATE_LIKE.search(text):
                 continue
+            if _TODAY.match(text):
+                continue  # 'Hôm nay: Thứ Năm, 03/12/2026' is the header's clock
             # A dateline is the date and a few words ('Ngày đăng:', a weekday, the time); a sentence or another
             # article's headline that holds a date ('THÔNG BÁO … (29.07.2024)') is not.
             if len(_TIME_LIKE.sub("", _DATE_LIKE.sub("", text)).strip(" |-–:,()")) > _DATELINE_WORDS:
