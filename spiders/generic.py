@@ -18,7 +18,7 @@ import re
 import sqlite3
 from collections import Counter
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -178,8 +178,9 @@ class GenericSpider(SiteSpider):
         # Once a listing, a listing: a rerun sees too few pages to tell its links from the template's.
         listings = {url for url, entry in self.remembered.items() if entry.kind == "listing"}
         for url, (status, paginated, links) in self.listing_candidates.items():
-            # Page 2 onwards; a link to 'page 1' may be the only one to its listing.
-            if url != home and _page_number(url)[1] > 1:
+            # Page 2 onwards (a link to 'page 1' may be the only one to its listing), and the archive of a month or
+            # year gone by ('/2019/11/'): nothing new is published there.
+            if url != home and (_page_number(url)[1] > 1 or _past_archive(url, utc_now())):
                 self.remember(url, "listing_page", status=status)
             elif paginated or links - furniture or url in listings:
                 self.remember(url, "listing", status=status)
@@ -322,6 +323,19 @@ class GenericSpider(SiteSpider):
             url = self.wanted(urljoin(response.url, link.strip())) if link and link.strip() else None
             if url:
                 yield self.request(url, self.parse_page, listing_date=date and date.strip(), edunews_article=True)
+
+
+# A date archive's path: '/2019/11/', '/2019/'.
+_DATE_ARCHIVE = re.compile(r"/((?:19|20)\d{2})(?:/(0?[1-9]|1[0-2]))?/?$")
+
+
+def _past_archive(url: str, now: str) -> bool:
+    """Whether url is the archive of a month (or year) before the one of now (ISO 8601)."""
+    found = _DATE_ARCHIVE.search(urlsplit(url).path)
+    if found is None:
+        return False
+    year, month = int(found.group(1)), int(found.group(2) or 12)
+    return (year, month) < (int(now[:4]), int(now[5:7]))
 
 
 def _has_time(text: str) -> bool:

@@ -6,6 +6,7 @@ page that gave no article; a third run after the site publishes articles finds t
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 import subprocess
 import sys
@@ -19,9 +20,18 @@ from storage import Archive, memory
 from storage.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
 
-from generic_rerun import NEW, SITE, GeneratedSite  # noqa: E402
+
+def _bench_module():
+    # Loaded by path: the bench directory on sys.path would shadow installed packages (bench/incremental.py).
+    spec = importlib.util.spec_from_file_location("bench_generic_rerun", ROOT / "bench" / "generic_rerun.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_bench = _bench_module()
+NEW, SITE, GeneratedSite = _bench.NEW, _bench.SITE, _bench.GeneratedSite
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]
 ARTICLES = 40
@@ -135,3 +145,14 @@ def test_memory_tables_added_to_an_old_archive_in_place(tmp_path):
     with pytest.raises(ValueError):
         with Archive(db) as archive:
             memory.record(archive.db.conn, "s", [("http://s/b", "article", None, 200)], "2025-01-01")
+
+
+def test_archives_of_months_gone_by_are_not_read_again():
+    from spiders.generic import _past_archive
+
+    now = "2026-12-03T09:00:00+00:00"
+    assert _past_archive("https://thpt.edu.vn/2019/11/", now) and _past_archive("https://thpt.edu.vn/2025/", now)
+    assert not _past_archive("https://thpt.edu.vn/2026/12/", now)
+    assert not _past_archive("https://thpt.edu.vn/2026/", now)
+    # An article's path with a month in it is no archive.
+    assert not _past_archive("https://thpt.edu.vn/2024/05/le-tong-ket-nam-hoc/", now)
