@@ -57,6 +57,28 @@ def is_furniture(text: str) -> bool:
     return bool(_FURNITURE.match(fold_diacritics(text).strip()))
 
 
+def navigation_blocks(body: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The blocks of a body that clean_body() takes out as navigation: widget-classed blocks ('related',
+    'tin-khac', 'share' …) and everything after a heading such as 'Các tin khác'. A listing is judged on the rest."""
+    found: set[lxml.html.HtmlElement] = set()
+    for element in body.iter():
+        if element is body or not isinstance(element.tag, str) or element.tag in _NEVER_WIDGETS:
+            continue
+        words = f"{element.get('class', '')} {element.get('id', '')}"
+        if words.strip() and _WIDGET.search(words):
+            found.update(element.iter())
+            continue
+        if element.tag in ("p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span") and len(element) <= 1:
+            text = element_text(element)
+            if text and _is_cut_heading(text):
+                node = element
+                while node is not None and node is not body:
+                    for sibling in node.itersiblings():
+                        found.update(sibling.iter())
+                    node = node.getparent()
+    return found
+
+
 def _is_cut_heading(text: str) -> bool:
     return len(text) <= 40 and fold_diacritics(text).strip(" :.-»>").strip() in CUT_HEADINGS
 

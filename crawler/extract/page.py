@@ -17,6 +17,7 @@ import lxml.html
 from crawler.dates import date_from_url
 from crawler.extract import generic, opinion
 from crawler.extract.authors import labelled_line, person_name, signature_name
+from crawler.extract.boilerplate import navigation_blocks
 from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.extract.selectors import first_text, select
 from crawler.extract.structured import (
@@ -36,7 +37,7 @@ from crawler.html import (
     wrap_loose_lines,
 )
 from crawler.items import ArticleItem
-from crawler.text import clean_text
+from crawler.text import clean_text, repair_mojibake
 from crawler.urls import canonical_url, identity
 
 _DATE_LIKE = re.compile(
@@ -146,7 +147,9 @@ class ArticlePage:
     def __init__(
         self, html: str, url: str, rules: FamilyRules = GENERIC, site_names: tuple[str, ...] = ()
     ) -> None:
-        self.html = html
+        # UTF-8 read as Latin-1 and saved again ('Táº­p huáº¥n'), declared as UTF-8: repaired before anything reads
+        # the page, since the headline, the dateline words and the second opinion all need the real letters.
+        self.html = repair_mojibake(html)
         self.url = url
         self.rules = rules
         self.site_names = site_names
@@ -674,7 +677,10 @@ class ArticlePage:
             return False
         here = canonical_url(self.url)
         targets: set[str] = set()
+        navigation = navigation_blocks(body)  # 'Các tin khác' under an article is no sign of a listing
         for a in body.iter("a"):
+            if a in navigation:
+                continue
             text, href = element_text(a), (a.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")) or _ATTACHMENT.search(href + "?"):
                 continue
