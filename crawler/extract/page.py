@@ -722,7 +722,8 @@ class ArticlePage:
         density = generic.link_density(body)
         # Short news (a school's three-paragraph report) is news when the page gives it a headline of its own.
         long_enough = len(text) >= 300 or (
-            len(text) >= 120 and (declares_article(self.doc) or self.title_element is not None)
+            len(text) >= 120
+            and (declares_article(self.doc) or (self.title_element is not None and not self.looks_like_listing()))
         )
         return long_enough and density < 0.35 and dated
 
