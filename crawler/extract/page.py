@@ -719,6 +719,8 @@ class ArticlePage:
             rules.article_title
         ):
             return bool(text) or body.find(".//img") is not None
+        if not strict and self.looks_like_listing():
+            return False  # the family's selectors did not vouch for it, and it reads as a listing
         density = generic.link_density(body)
         # Short news (a school's three-paragraph report) is news when the page gives it a headline of its own.
         long_enough = len(text) >= 300 or (
