@@ -7,6 +7,8 @@ on, an identifying User-Agent. Everything can be overridden with `scrapy crawl -
 
 import os
 
+from storage import memory as _memory
+
 BOT_NAME = "edunews"
 
 SPIDER_MODULES = ["spiders"]
@@ -28,6 +30,11 @@ EDUNEWS_MAX_QUERY_VARIANTS = 60
 EDUNEWS_PROGRESS = True
 # Keep every stored article's raw page (compressed) for `edunews reparse` and `edunews export-warc`.
 EDUNEWS_STORE_PAGES = True
+# Generic mode: remember what each URL turned out to be (url_memory) and skip aliases, pages without an article
+# and dead links on reruns until they are this many days old; learn a site's template from its stored pages.
+EDUNEWS_URL_MEMORY = True
+EDUNEWS_RECHECK_DAYS = _memory.RECHECK_DAYS
+EDUNEWS_LEARN = True
 
 USER_AGENT = (
     "edunews/0.1 (+https://github.com/edunews/edunews; archiving public education news; "

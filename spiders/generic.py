@@ -76,12 +76,12 @@ class GenericSpider(SiteSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.db_path = settings.get("EDUNEWS_DB")
-        spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS", memory.RECHECK_DAYS)
+        spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS")
         # EDUNEWS_URL_MEMORY=False: neither read nor written (every link requested again, as before it existed).
-        spider.use_memory = bool(spider.db_path) and settings.getbool("EDUNEWS_URL_MEMORY", True)
+        spider.use_memory = bool(spider.db_path) and settings.getbool("EDUNEWS_URL_MEMORY")
         if spider.use_memory and not spider.refresh and not spider.only_url:
             spider.remembered = _remembered(spider.db_path, spider.profile.name, spider.recheck_days)
-        spider.learning = settings.getbool("EDUNEWS_LEARN", True)
+        spider.learning = settings.getbool("EDUNEWS_LEARN")
         found = _learned_rules(spider.db_path, spider.profile.name) if spider.learning and spider.db_path else None
         if found is not None:
             spider.rules = found  # a shipped family recognised on the home page still replaces it
