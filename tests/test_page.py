@@ -147,3 +147,17 @@ def test_a_page_whose_only_prose_is_its_footer_is_no_article():
     assert not [c for c in page.date_candidates() if c[0] == "page"]
     without_clock = ArticlePage(html.replace("Hôm nay: Thứ Năm, 03/12/2026", ""), page.url, families()["generic"])
     assert without_clock.body_element is None
+
+
+def test_headline_beside_side_boxes_sapo_headings_and_section_names():
+    side = ("<div class='col-md-3 left-col'><div class='block'><h2 class='block-title'>Liên kết website</h2><ul>"
+            "<li><a href='https://moet.gov.vn'>Bộ Giáo dục và Đào tạo</a></li></ul></div></div>")
+    html = ("<html><head><title>Cổng thông tin Phòng GDĐT</title></head><body>"
+            "<nav><a href='/tin-tuc'>Hoạt động chuyên môn</a></nav>"
+            f"<div class='row'>{side}<div class='col-md-9 columns-widget'>"
+            "<h2 class='cat-name'>Hoạt động chuyên môn</h2>"
+            "<p><span style='font-weight:bold;font-size:16px'>Sôi nổi ngày hội STEM tại Trường Mầm non Nguyễn Huệ"
+            "</span></p><h2 class='sapo'>Ngày hội giúp học sinh trải nghiệm khoa học, công nghệ, kỹ thuật và toán "
+            f"học qua 30 gian trưng bày.</h2><div class='noi-dung'>{_PROSE}</div></div></div></body></html>")
+    page = ArticlePage(html, "http://127.0.0.9/Default.aspx?tabid=89&ID=5335", families()["generic"])
+    assert page.title() == "Sôi nổi ngày hội STEM tại Trường Mầm non Nguyễn Huệ"

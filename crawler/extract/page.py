@@ -49,6 +49,8 @@ _TIME_LIKE = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{0,2}(?:\s*(?:phút|SA|CH|
 _DATELINE_WORDS = 40
 _TODAY = re.compile(r"\s*(hôm nay|ngày hôm nay|today)\b", re.I)
 _HEAD_TEXT = 200
+# Section names are short; a headline that a 'Tin mới' box links too is longer than this.
+_SECTION_NAME = 50
 _REGISTER_ROWS = 3
 # Elements that may hold the headline, the dateline or the sapo inside the body, taken out of it there.
 _DROPPABLE = frozenset("h1 h2 h3 div p span time i em b strong font small td".split())
@@ -68,7 +70,11 @@ _HEADLINE_CLASS = re.compile(
     r"entry-?title|detail-?title|title-?detail|news-?name|ten-?bai)([\s_-]|$)",
     re.IGNORECASE,
 )
-_NOT_HEADLINE_CLASS = re.compile(r"sub-?title|related|other|list|widget|sidebar|menu|box-?title|cate", re.I)
+_NOT_HEADLINE_CLASS = re.compile(
+    r"sub-?title|related|other|list|widget|sidebar|menu|box-?title|block-?title|module-?title|portlet|cate", re.I
+)
+# Whole class words of the side columns that hold boxes ('Thống kê truy cập', 'Liên kết website'), never a headline.
+_SIDE_WORDS = frozenset("sidebar side-bar sidebar-left sidebar-right widget widget-area aside".split())
 _LARGE_FONT = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|pt)", re.I)
 
 
@@ -80,13 +86,13 @@ def _lead_key(text: str) -> str:
 def _heading_like(element: lxml.html.HtmlElement) -> bool:
     """h1–h3, an element classed or marked as a headline, or a block set in large bold type."""
     tag = element.tag
+    words = f"{element.get('class', '')} {element.get('id', '')}"
     if tag in ("h1", "h2", "h3"):
-        return True
+        return tag == "h1" or not _NOT_HEADLINE_CLASS.search(words)  # an h2 'block-title' names a side box
     if tag not in ("div", "span", "td", "p", "strong", "b", "font", "h4", "a"):
         return False
     if element.get("itemprop") == "headline":
         return True
-    words = f"{element.get('class', '')} {element.get('id', '')}"
     if _HEADLINE_CLASS.search(words) and not _NOT_HEADLINE_CLASS.search(words):
         return len(element) < 4  # a headline holds text, not a box of blocks
     style = (element.get("style") or "").replace(" ", "").lower()
@@ -205,11 +211,21 @@ class ArticlePage:
                 continue  # 'Tin tức' is a section heading, not a headline
             if any(a.tag in _SKIP_IN_TITLE for a in element.iterancestors()) or self._links_away(element):
                 continue
-            if text.casefold() in self._link_texts:
+            if element not in inside and any(
+                _SIDE_WORDS.intersection(f"{a.get('class', '')} {a.get('id', '')}".lower().split())
+                for a in element.iterancestors()
+            ):
+                continue
+            if len(text) <= _SECTION_NAME and text.casefold() in self._link_texts:
                 continue  # 'Tin tức - Sự kiện' is also a menu or breadcrumb link: a section's name, not a headline
+            words = f"{element.get('class', '')} {element.get('id', '')}"
+            if generic.LEAD_CLASS.search(words):
+                continue  # '<h2 class="sapo">' is the lead set in a heading
             repeats = any(generic.repeats_title(title, text.casefold()) for title in stated)
             # Nearness breaks ties: of two equal kinds, the later (nearer the body) wins.
             kind = 2.0 if element.tag == "h1" and not _in_banner(element) else 1.0
+            if element.get("itemprop") == "headline" or _HEADLINE_CLASS.search(words):
+                kind += 0.5  # marked as the headline: over a bare <h2> or bold line
             score = 4.0 * repeats + kind + position * 1e-7
             if score > best_score:
                 best, best_score = element, score
