@@ -29,7 +29,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract.detect import detect_family
 from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
-from crawler.extract.listing import _page_number, all_links, article_links, feed_links, next_page
+from crawler.extract.listing import all_links, article_links, feed_links, has_clock_time, next_page, page_number
 from crawler.extract.page import ArticlePage, page_item
 from crawler.extract.rules import FamilyRules
 from crawler.html import parse_document
@@ -70,6 +70,7 @@ class GenericSpider(SiteSpider):
         # whole until then).
         self.undated: dict[str, tuple[Response, tuple[str, ...]]] = {}
         self.undated_dates: dict[str, str] = {}
+        self.link_dates: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -180,7 +181,7 @@ class GenericSpider(SiteSpider):
         for url, (status, paginated, links) in self.listing_candidates.items():
             # Page 2 onwards (a link to 'page 1' may be the only one to its listing), and the archive of a month or
             # year gone by ('/2019/11/'): nothing new is published there.
-            if url != home and (_page_number(url)[1] > 1 or _past_archive(url, utc_now())):
+            if url != home and (page_number(url)[1] > 1 or _past_archive(url, utc_now())):
                 self.remember(url, "listing_page", status=status)
             elif paginated or links - furniture or url in listings:
                 self.remember(url, "listing", status=status)
@@ -252,7 +253,14 @@ class GenericSpider(SiteSpider):
         elif not listed and len(self.undated) < MAX_UNDATED and page.is_article(strict=True, listed_date=True):
             # An article but for its date, reached through a link without one ('Tin mới'): kept until a listing
             # shows its date beside a link to it (the request for that link is a duplicate and never made).
-            self.undated[canonical_url(response.url, self.rules.keep_params)] = (response, urls)
+            key = canonical_url(response.url, self.rules.keep_params)
+            seen = self.link_dates.get(key)
+            if seen is not None and has_clock_time(seen):
+                yield self.article_item(page, response, urls, seen)  # a listing read earlier dated it already
+            else:
+                self.undated[key] = (response, urls)
+                if seen is not None:
+                    self.undated_dates[key] = seen
         else:
             self.crawler.stats.inc_value("edunews/not_articles")
             key = canonical_url(response.url, self.rules.keep_params)
@@ -263,9 +271,11 @@ class GenericSpider(SiteSpider):
                 self.remember(key, "no_article", status=response.status)
         for link in links:
             key = canonical_url(link.url, self.rules.keep_params)
+            if link.date and (key not in self.link_dates or has_clock_time(link.date)):
+                self.link_dates[key] = link.date  # the best date a listing showed for it: with the time if any
             if not link.date or key not in self.undated:
                 continue
-            if not _has_time(link.date):
+            if not has_clock_time(link.date):
                 # A day alone ('(25/08/2026)' in a related list): kept, in case the category listing shows the
                 # time too; the page is read with it when the crawl runs dry (spider_idle).
                 self.undated_dates.setdefault(key, link.date)
@@ -336,10 +346,6 @@ def _past_archive(url: str, now: str) -> bool:
         return False
     year, month = int(found.group(1)), int(found.group(2) or 12)
     return (year, month) < (int(now[:4]), int(now[5:7]))
-
-
-def _has_time(text: str) -> bool:
-    return bool(re.search(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}", text))
 
 
 def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> LearnedProfile | None:

@@ -28,3 +28,18 @@ def test_offsite_links_ignored():
         "Bài viết rất dài về giáo dục trên trang khác</a></div>"
     )
     assert article_links(doc, "http://127.0.0.9:8808/", GENERIC) == []
+
+
+def test_a_link_in_the_side_box_and_the_listing_keeps_the_fuller_date():
+    from crawler.extract.listing import article_links
+    from crawler.extract.rules import GENERIC
+    from crawler.html import parse_document
+
+    title = "Trường Tiểu học Lê Hồng Phong tổ chức hội thi kể chuyện theo sách"
+    doc = parse_document(
+        f"<html><body><div class='box'><ul><li><a href='/tin/1.html'>{title}</a> <span>(09/11)</span></li></ul></div>"
+        f"<div class='list'><div class='item'><h3><a href='/tin/1.html'>{title}</a></h3>"
+        "<span class='date'>09/11/2026 19:47</span></div></div></body></html>"
+    )
+    links = article_links(doc, "http://127.0.0.9/thong-bao.html", GENERIC)
+    assert [(link.url, link.date) for link in links] == [("http://127.0.0.9/tin/1.html", "09/11/2026 19:47")]

@@ -109,14 +109,39 @@ def article_links(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> l
         elif generic and len(text) < 20:
             continue  # menus, page numbers, 'Xem thêm': headlines are longer
         if target in found:
-            if not found[target].text and text:
-                found[target] = ListingLink(target, text, found[target].date)
+            known = found[target]
+            date = known.date
+            if _precision(date) < _FULL:
+                # The same article in the 'Tin mới' box ('(09/11)') and in the listing ('09/11/2026 19:47'):
+                # the date that says more wins.
+                other = _date_near(a, rules, seen)
+                date = other if _precision(other) > _precision(date) else date
+            found[target] = ListingLink(target, known.text or text, date)
             continue
         found[target] = ListingLink(target, text, _date_near(a, rules, seen))
     return list(found.values())
 
 
-def _page_number(url: str) -> tuple[str | None, int]:
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CLOCK = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}")
+
+
+_FULL = 3
+
+
+def _precision(date: str | None) -> int:
+    """How much a listing's date says: nothing 0, a day 1, a day with its year 2, with a clock time _FULL."""
+    if not date:
+        return 0
+    return 1 + bool(_YEAR.search(date)) + has_clock_time(date)
+
+
+def has_clock_time(text: str) -> bool:
+    """'09/11/2026 19:47', '8h30 15/5': the text states a time of day."""
+    return bool(_CLOCK.search(text))
+
+
+def page_number(url: str) -> tuple[str | None, int]:
     parts = urlsplit(url)
     for key, value in parse_qsl(parts.query):
         if _PAGE_PARAM.match(key) and value.isdigit():
@@ -142,13 +167,13 @@ def next_page(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> str |
             href = (a.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
                 return urljoin(url, href)
-    _, current = _page_number(url)
+    _, current = page_number(url)
     for a in doc.iter("a"):
         if element_text(a) == str(current + 1):
             href = (a.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
                 target = urljoin(url, href)
-                if _page_number(target)[1] == current + 1:
+                if page_number(target)[1] == current + 1:
                     return target
     return None
 
