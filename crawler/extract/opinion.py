@@ -174,6 +174,13 @@ class Opinion:
         """True when the opinion is sure and `element` matches its text clearly worse than its own choice."""
         return self.confident and self.f1(element) < self.vote.f1 - AGREEMENT
 
+    def too_wide(self, element: lxml.html.HtmlElement) -> bool:
+        """A selector's element that holds the opinion's choice and clearly more (a look-alike template's wrapper
+        with the comments and ratings); one inside the opinion's choice is only tighter, and stands."""
+        if not self.disagrees(element):
+            return False
+        return not any(a is self.vote.element for a in element.iterancestors())
+
     def left_out(self, body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         """Blocks inside `body` with text and not one character of it in the opinion's text: the related-story
         teasers, newsletter boxes and sign-offs a template puts among the paragraphs. Images, figures, tables

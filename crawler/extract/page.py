@@ -261,7 +261,7 @@ class ArticlePage:
     def body_element(self) -> lxml.html.HtmlElement | None:
         for element in self._select(self.rules.article_body):
             if element_text(element) or element.find(".//img") is not None:
-                if self.rules.check_body and self.opinion.disagrees(element):
+                if self.rules.check_body and self.opinion.too_wide(element):
                     break
                 return element
         found = self.opinion.choose(generic.find_main_content(self.doc))
