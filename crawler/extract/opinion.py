@@ -138,6 +138,8 @@ CONFIDENT = 0.6
 # Our own scorer's element stands when it matches the opinion nearly as well as the opinion's best element: that
 # one is often a wrapper that also holds the headline and the dateline, which are fields of their own.
 AGREEMENT = 0.1
+# The share of the opinion's text that our own element inside its choice must hold to stand.
+_MOSTLY = 0.6
 # Never pruned from the body: the images step reads captions and credits from these.
 _KEEP = frozenset("figure figcaption table img picture".split())
 _PICTURE_TEXT = 300
@@ -164,11 +166,21 @@ class Opinion:
         """The body element: ours where the opinion is unsure or agrees with it, else the opinion's."""
         if not self.confident:
             return ours
-        if ours is None or self.disagrees(ours):
+        if ours is None:
             return self.vote.element
+        if self.disagrees(ours):
+            # The opinion's choice is often a wrapper of ours that adds the headline, the sapo and the meta line
+            # (fields of their own): ours stands while it holds most of the opinion's text.
+            inside = any(a is self.vote.element for a in ours.iterancestors())
+            if not (inside and self.recall(ours) >= _MOSTLY):
+                return self.vote.element
         if any(a is ours for a in self.vote.element.iterancestors()):
             return self.vote.element  # the same text, without the wrapper around it
         return ours
+
+    def recall(self, element: lxml.html.HtmlElement) -> float:
+        """The share of the opinion's text that `element` holds."""
+        return self.counts.get(element, (0, 0))[0] / self.everything if self.everything else 0.0
 
     def disagrees(self, element: lxml.html.HtmlElement) -> bool:
         """True when the opinion is sure and `element` matches its text clearly worse than its own choice."""
