@@ -97,3 +97,13 @@ def test_escaped_markup_in_attributes_stays_escaped_while_text_entities_are_deco
     doc = lxml.html.fragment_fromstring(item.body_html)
     assert doc.find(".//p").text_content() == "Giáo dục & đào tạo"
     assert len(doc.findall(".//p")) == 1  # the attribute's escaped <p> did not become markup
+
+
+def test_a_detected_familys_body_inside_the_opinions_choice_stands():
+    rules = FamilyRules(name="lookalike", article_body="div.post", check_body=True)
+    sapo = "<p class='lead'>Lễ khai giảng năm học mới diễn ra trang trọng với sự tham dự của lãnh đạo địa phương.</p>"
+    html = _page("<div class='wrap'><h1>Lễ khai giảng năm học mới</h1>" + sapo + "<div class='post'>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div>")
+    page = ArticlePage(html, "http://127.0.0.9/a.html", rules)
+    assert page.opinion.confident
+    assert page.body_element.get("class") == "post"
