@@ -47,7 +47,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 from bench._randsite import RandSite, generate  # noqa: E402
 from crawler.urls import canonical_url  # noqa: E402
 from edunews.fixtures.server import route_key, serve_sites  # noqa: E402
+from edunews.fixtures.truth import token_f1 as truth_token_f1  # noqa: E402
 
 REPORT_SEEDS = list(range(9001, 9011))
 DEV_SEEDS = range(1, 100)
@@ -75,18 +76,14 @@ def norm(text: Any) -> str | None:
     return text or None
 
 
+def _words(text: str | None) -> str:
+    return " ".join(t for t in (text or "").split() if re.search(r"\w", t))
+
+
 def token_f1(expected: str | None, got: str | None) -> float:
-    """Token F1 over lower-cased words; tokens without a letter or digit ('|' between table cells, '-') do not count,
-    so the way an extractor joins table cells costs nothing."""
-    a = Counter(t for t in (expected or "").lower().split() if re.search(r"\w", t))
-    b = Counter(t for t in (got or "").lower().split() if re.search(r"\w", t))
-    if not a and not b:
-        return 1.0
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(b.values()), overlap / sum(a.values())
-    return 2 * precision * recall / (precision + recall)
+    """truth.py's token F1 over words only: tokens without a letter or digit ('|' between table cells, '-') do not
+    count, so the way an extractor joins table cells costs nothing."""
+    return truth_token_f1(_words(expected), _words(got))
 
 
 _CREDIT = re.compile(r"\s*(?:\(\s*Ảnh\s*:[^()]*\)|[.,]?\s*Ảnh\s*:[^()]*)\s*$", re.IGNORECASE)
