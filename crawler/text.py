@@ -23,7 +23,8 @@ _MOJIBAKE = re.compile(
     "\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
 # Entities left in text after HTML parsing: double-escaped '&amp;agrave;' or text fields taken from attributes.
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY_NAME = r"#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}"
+_ENTITY = re.compile(rf"&(?:{_ENTITY_NAME});")
 # Characters that are in the text and not on the screen: zero-width spaces and joiners, BOMs, soft hyphens.
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -49,7 +50,7 @@ def unescape_entities(text: str) -> str:
 # In HTML source an entity may be escaped again ('&amp;agrave;' shows as '&agrave;' on the page): the old editors'
 # double escaping. Only the characters that are not markup are decoded there: '&lt;' stays '&lt;', or an escaped
 # attribute value ('innerhtml="&lt;p&gt;…"') would turn into real markup.
-_SOURCE_ENTITY = re.compile(r"&((?:amp;)*)(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SOURCE_ENTITY = re.compile(rf"&((?:amp;)*)({_ENTITY_NAME});")
 _MARKUP_CHARS = frozenset("<>&\"'")
 
 

@@ -13,11 +13,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from scrapy.http import HtmlResponse
-
 from crawler.extract.page import ArticlePage, page_item
 from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.steps import refine
+from spiders.site import raw_page_text
 from storage import Archive
 
 
@@ -69,11 +68,7 @@ def reparse(
         for stored in list(archive.pages(site=site, since=since)):
             result.pages += 1
             rules, site_names = rules_for(stored["site"], stored["family"])
-            # Decoded by Scrapy's own response class, so a page reads exactly as it did in the crawl.
-            html = HtmlResponse(
-                stored["url"], headers=stored["headers"], body=stored["body"], encoding=stored["encoding"]
-            ).text
-            page = ArticlePage(html, stored["url"], rules, site_names=site_names)
+            page = ArticlePage(raw_page_text(stored), stored["url"], rules, site_names=site_names)
             item = page_item(
                 page, stored["site"], stored["fetched_at"], tuple(stored["urls"]), stored["listing_date"]
             )

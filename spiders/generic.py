@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
@@ -36,7 +36,7 @@ from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile, families
-from spiders.site import SiteSpider, raw_page, utc_now
+from spiders.site import SiteSpider, raw_page, raw_page_text, utc_now
 from storage import learned, memory
 
 # Undated article pages kept at once while waiting for a dated link to them.
@@ -112,8 +112,7 @@ class GenericSpider(SiteSpider):
 
     def parse_held(self, response: Response):
         held, held_urls, day = response.meta["edunews_held"]
-        page = ArticlePage(held.text, held.url, self.rules, site_names=(self.profile.title,))
-        yield self.article_item(page, held, held_urls, day)
+        yield self.article_item(self.article_page(held), held, held_urls, day)
 
     def start_requests(self):
         if self.only_url:
@@ -237,7 +236,7 @@ class GenericSpider(SiteSpider):
                 yield self.request(feed, self.parse_feed, edunews_trusted=site_key(feed) in self.allowed_hosts)
         redirects = tuple(response.meta.get("redirect_urls", ()))
         self.remember_redirects(redirects, response.url)
-        page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
+        page = self.article_page(response)
         links = article_links(doc, response.url, self.rules)
         following = next_page(doc, response.url, self.rules)
         keys = frozenset(canonical_url(link.url, self.rules.keep_params) for link in links)
@@ -282,8 +281,7 @@ class GenericSpider(SiteSpider):
                 continue
             held, held_urls = self.undated.pop(key)
             self.undated_dates.pop(key, None)
-            held_page = ArticlePage(held.text, held.url, self.rules, site_names=(self.profile.title,))
-            yield self.article_item(held_page, held, held_urls, link.date)
+            yield self.article_item(self.article_page(held), held, held_urls, link.date)
         fresh = 0
         for link in links:
             url = self.wanted(link.url)
@@ -355,7 +353,7 @@ def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> Lea
 
     with Archive(db_path) as archive:
         conn = archive.db.conn
-        pages = [(_decoded(page), page["url"]) for page in learned.latest_pages(conn, site, MAX_PAGES)]
+        pages = [(raw_page_text(page), page["url"]) for page in learned.latest_pages(conn, site, MAX_PAGES)]
         if len(pages) < MIN_PAGES:
             return None
         found = learn(pages, learned.other_urls(conn, site), learned.aliases(conn, site), site_names)
@@ -363,11 +361,6 @@ def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> Lea
             stored = {"rules": found.selectors(), "furniture": found.furniture, "ignored_params": found.ignored_params}
             learned.save(conn, site, utc_now(), found.pages, stored, found.agreement)
         return found
-
-
-def _decoded(page: dict[str, Any]) -> str:
-    # Decoded by Scrapy's own response class, so a page reads exactly as it did in the crawl (as edunews reparse).
-    return HtmlResponse(page["url"], headers=page["headers"], body=page["body"], encoding=page["encoding"]).text
 
 
 def _worth_learning(db_path: str, site: str) -> bool:

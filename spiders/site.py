@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.dates import parse_datetime
@@ -66,6 +66,10 @@ class SiteSpider(scrapy.Spider):
         if not spider.refresh and settings.get("EDUNEWS_DB"):
             spider.known_urls = _known_urls(settings.get("EDUNEWS_DB"), spider.profile.name)
         return spider
+
+    def article_page(self, response: TextResponse) -> ArticlePage:
+        """The page object of a fetched page, with this site's rules and name."""
+        return ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
 
     def is_known(self, url: str) -> bool:
         """Whether url is a stored article of this site that an incremental run leaves alone (and count it)."""
@@ -191,7 +195,7 @@ class SiteSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("edunews/not_html")
             return
-        page = ArticlePage(response.text, response.url, self.rules, site_names=(self.profile.title,))
+        page = self.article_page(response)
         if not page.is_article():
             self.crawler.stats.inc_value("edunews/not_articles")
             # Linked as an article yet none: what a changed article template looks like.
@@ -221,6 +225,12 @@ def raw_page(response: Response, family: str, urls: tuple[str, ...]) -> dict[str
         # The encoding the crawl settled on (the charset repair may have overruled the header).
         "encoding": getattr(response, "encoding", None),
     }
+
+
+def raw_page_text(stored: dict[str, Any]) -> str:
+    """A kept raw page (raw_page) as text, decoded by Scrapy's own response class: it reads exactly as it did in
+    the crawl (edunews reparse, template learning)."""
+    return HtmlResponse(stored["url"], headers=stored["headers"], body=stored["body"], encoding=stored["encoding"]).text
 
 
 def _known_urls(db_path: str, site: str) -> frozenset[str]:

@@ -52,6 +52,14 @@ _INLINE = frozenset("span strong b em i a font small u".split())
 _MAX_BYLINE = 90
 
 
+def _theo_source(text: str) -> str | None:
+    """'Theo Báo Gia Lai' -> 'Báo Gia Lai': a short line naming where the article comes from."""
+    match = _THEO.match(text)
+    if match and len(text) <= 90 and match.group(1)[:1].isupper():
+        return _cut_source(match.group(1))
+    return None
+
+
 def _cut_source(text: str) -> str | None:
     """'Bộ GDĐT. Link xem bài viết gốc tại đây: …' -> 'Bộ GDĐT'."""
     text = re.split(r"\.\s+(?=\S)|\s+[-–]\s+link\b|\blink xem\b|\bxem bài gốc\b", text, maxsplit=1, flags=re.I)[0]
@@ -214,9 +222,9 @@ def extract_author_source(
                     continue
                 author = ""  # a byline was there: the hints below must not overrule it
                 continue
-        match = _THEO.match(text)
-        if match and source is None and len(text) <= 90 and match.group(1)[:1].isupper():
-            source = _cut_source(match.group(1))
+        theo = _theo_source(text) if source is None else None
+        if theo:
+            source = theo
             remove_keep_tail(element)
             continue
         if author is None and not _inline_in_prose(element) and not _data_cell(element):
@@ -261,10 +269,9 @@ def labelled_line(text: str) -> tuple[str, str] | None:
     if match:
         value = _cut_source(match.group(1))
         return ("source", value) if value else None
-    match = _THEO.match(text)
-    if match and len(text) <= 90 and match.group(1)[:1].isupper():
-        value = _cut_source(match.group(1))
-        return ("source", value) if value else None
+    theo = _theo_source(text)
+    if theo:
+        return ("source", theo)
     match = _AUTHOR_LABEL.match(text) or _BY_LABEL.match(text)
     if match:
         value = _AFTER_NAME.sub("", _split_inline_source(match.group(1))[0])

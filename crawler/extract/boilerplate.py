@@ -62,20 +62,34 @@ def navigation_blocks(body: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]
     'tin-khac', 'share' …) and everything after a heading such as 'Các tin khác'. A listing is judged on the rest."""
     found: set[lxml.html.HtmlElement] = set()
     for element in body.iter():
-        if element is body or not isinstance(element.tag, str) or element.tag in _NEVER_WIDGETS:
+        if element is body or not isinstance(element.tag, str):
             continue
-        words = f"{element.get('class', '')} {element.get('id', '')}"
-        if words.strip() and _WIDGET.search(words):
+        if _widget_classed(element):
             found.update(element.iter())
-            continue
-        if element.tag in ("p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span") and len(element) <= 1:
+        elif element.tag in ("p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span") and len(element) <= 1:
             text = element_text(element)
             if text and _is_cut_heading(text):
-                node = element
-                while node is not None and node is not body:
-                    for sibling in node.itersiblings():
-                        found.update(sibling.iter())
-                    node = node.getparent()
+                for following in _following(element, body):
+                    found.update(following.iter())
+    return found
+
+
+def _widget_classed(element: lxml.html.HtmlElement) -> bool:
+    """A class or id word of a widget ('share', 'related', 'tin-khac' …); never on a table's rows and cells,
+    whose classes name their data ('oddrow player-2020-580'), nor on an embedded post (quoted text)."""
+    if element.tag in _NEVER_WIDGETS:
+        return False
+    words = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(words.strip()) and _WIDGET.search(words) is not None
+
+
+def _following(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Everything after `element` up to the body's own level: its later siblings, then its parents' later ones."""
+    found: list[lxml.html.HtmlElement] = []
+    node = element
+    while node is not None and node is not body:
+        found.extend(node.itersiblings())
+        node = node.getparent()
     return found
 
 
@@ -85,14 +99,8 @@ def _is_cut_heading(text: str) -> bool:
 
 def _cut_from(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Remove `element` and everything after it, up to the body's own level."""
-    node = element
-    while node is not None and node is not body:
-        parent = node.getparent()
-        if parent is None:
-            break
-        for sibling in list(node.itersiblings()):
-            parent.remove(sibling)
-        node = parent
+    for following in _following(element, body):
+        following.getparent().remove(following)
     remove_keep_tail(element)
 
 
@@ -107,9 +115,8 @@ def clean_body(body: lxml.html.HtmlElement, selectors: Iterable[str] = ()) -> No
     for element in list(body.iter()):
         if element is body or not isinstance(element.tag, str) or element.getparent() is None:
             continue
-        words = f"{element.get('class', '')} {element.get('id', '')}"
-        if not words.strip() or element.tag in _NEVER_WIDGETS or not _WIDGET.search(words):
-            continue  # a row's class names its data ('oddrow player-2020-580'); an embedded post is quoted text
+        if not _widget_classed(element):
+            continue
         # A widget class on a block of prose is a theme's naming ('article-body pagination-first'), not a widget.
         if len(element_text(element)) < 200 or link_density(element) >= 0.5:
             remove_keep_tail(element)

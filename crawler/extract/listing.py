@@ -124,9 +124,7 @@ def article_links(doc: lxml.html.HtmlElement, url: str, rules: FamilyRules) -> l
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLOCK = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}")
-
-
-_FULL = 3
+_FULL = 3  # a day, its year and a clock time: nothing more to learn from another occurrence
 
 
 def _precision(date: str | None) -> int:

@@ -146,6 +146,7 @@ AGREEMENT = 0.1
 _MOSTLY = 0.6
 # Never pruned from the body: the images step reads captions and credits from these.
 _KEEP = frozenset("figure figcaption table img picture".split())
+# Past this much text the pictured block is a gallery's furniture, not a photo with its caption.
 _PICTURE_TEXT = 300
 
 
@@ -175,10 +176,9 @@ class Opinion:
         if self.disagrees(ours):
             # The opinion's choice is often a wrapper of ours that adds the headline, the sapo and the meta line
             # (fields of their own): ours stands while it holds most of the opinion's text.
-            inside = any(a is self.vote.element for a in ours.iterancestors())
-            if not (inside and self.recall(ours) >= _MOSTLY):
+            if not (_within(ours, self.vote.element) and self.recall(ours) >= _MOSTLY):
                 return self.vote.element
-        if any(a is ours for a in self.vote.element.iterancestors()):
+        if _within(self.vote.element, ours):
             return self.vote.element  # the same text, without the wrapper around it
         return ours
 
@@ -195,7 +195,7 @@ class Opinion:
         with the comments and ratings); one inside the opinion's choice is only tighter, and stands."""
         if not self.disagrees(element):
             return False
-        return not any(a is self.vote.element for a in element.iterancestors())
+        return not _within(element, self.vote.element)
 
     def left_out(self, body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         """Blocks inside `body` with text and not one character of it in the opinion's text: the related-story
@@ -219,6 +219,11 @@ class Opinion:
                 if not pictured or total > _PICTURE_TEXT:
                     found.append(element)
         return found
+
+
+def _within(element: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    """Whether `element` lies inside `ancestor` (not the same element)."""
+    return any(a is ancestor for a in element.iterancestors())
 
 
 def _labelled(element: lxml.html.HtmlElement) -> bool:

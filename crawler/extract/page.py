@@ -233,16 +233,20 @@ class ArticlePage:
             return None  # only section headings ('Tin tức - Sự kiện') on a page that states its title in og:title
         return best
 
+    def _elsewhere(self, a: lxml.html.HtmlElement) -> str | None:
+        """The canonical URL a link leads to when that is another page than this one; None otherwise."""
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            return None
+        target = canonical_url(urljoin(self.url, href))
+        return target if target != canonical_url(self.url) else None
+
     @cached_property
     def _link_texts(self) -> frozenset[str]:
         """The texts of the page's links to other pages (menus, breadcrumbs, sidebars), folded."""
-        here = canonical_url(self.url)
-        texts = set()
-        for a in self.doc.iter("a"):
-            href = (a.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:")) and canonical_url(urljoin(self.url, href)) != here:
-                texts.add((clean_text(element_text(a)) or "").casefold())
-        return frozenset(texts)
+        return frozenset(
+            (clean_text(element_text(a)) or "").casefold() for a in self.doc.iter("a") if self._elsewhere(a)
+        )
 
     def _links_away(self, element: lxml.html.HtmlElement) -> bool:
         """A heading that links to another page is a listing's item, not this page's headline."""
@@ -250,12 +254,7 @@ class ArticlePage:
         parent = element.getparent()
         if parent is not None and parent.tag == "a":
             anchors.append(parent)
-        here = canonical_url(self.url)
-        for a in anchors:
-            href = (a.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:")) and canonical_url(urljoin(self.url, href)) != here:
-                return True
-        return False
+        return any(self._elsewhere(a) for a in anchors)
 
     @cached_property
     def body_element(self) -> lxml.html.HtmlElement | None:
@@ -490,6 +489,7 @@ class ArticlePage:
         body = self.body_element
         if body is None:
             return ""
+        # The second opinion is asked only where no selector found the body: a profile's body is not pruned.
         left_out = set(self.opinion.left_out(body)) if "opinion" in self.__dict__ else set()
         original = body
         body = copy.deepcopy(body)
@@ -662,9 +662,12 @@ class ArticlePage:
     def looks_like_listing(self) -> bool:
         """Listing signals: a linked headline as the title, several headline links inside the 'body', or a
         register of documents (table rows, each with a date and a link: 'Văn bản chỉ đạo điều hành')."""
-        if self._is_register():
-            return True
-        return self._links_like_listing()
+        return self._listing
+
+    @cached_property
+    def _listing(self) -> bool:
+        # Judged once: is_article(), the body's head and the short-news rule all ask.
+        return self._is_register() or self._links_like_listing()
 
     def _is_register(self) -> bool:
         body = self.body_element
@@ -682,12 +685,8 @@ class ArticlePage:
 
     def _links_like_listing(self) -> bool:
         title = self.title_element
-        if title is not None:
-            here = canonical_url(self.url)
-            for a in title.iter("a"):
-                href = (a.get("href") or "").strip()
-                if href and not href.startswith("#") and canonical_url(urljoin(self.url, href)) != here:
-                    return True
+        if title is not None and any(self._elsewhere(a) for a in title.iter("a")):
+            return True  # a linked headline as the title
         body = self.body_element
         if body is None:
             return False
@@ -735,13 +734,12 @@ class ArticlePage:
             rules.article_title
         ):
             return bool(text) or body.find(".//img") is not None
-        if not strict and self.looks_like_listing():
+        if self.looks_like_listing():
             return False  # the family's selectors did not vouch for it, and it reads as a listing
         density = generic.link_density(body)
         # Short news (a school's three-paragraph report) is news when the page gives it a headline of its own.
         long_enough = len(text) >= 300 or (
-            len(text) >= 120
-            and (declares_article(self.doc) or (self.title_element is not None and not self.looks_like_listing()))
+            len(text) >= 120 and (declares_article(self.doc) or self.title_element is not None)
         )
         return long_enough and density < 0.35 and dated
 
