@@ -184,7 +184,10 @@ class Archive:
     # Articles -------------------------------------------------------------------------------
 
     def store_article(
-        self, article: Mapping[str, Any], page: Mapping[str, Any] | None = None
+        self,
+        article: Mapping[str, Any],
+        page: Mapping[str, Any] | None = None,
+        then: Callable[[sqlite3.Connection], None] | None = None,
     ) -> StoreResult:
         """Insert or update one article, record its URLs and mark exact and near duplicates, atomically.
 
@@ -194,7 +197,8 @@ class Archive:
         extraction is no evidence the page lost it. Otherwise only last_seen_at and fetched_at
         move. `page`, the fetched page as `store_page` takes it, is written in the same
         transaction: an article is never kept without the raw page `reparse` reads, nor the
-        other way round. On any error the transaction is rolled back and nothing is written.
+        other way round. `then` runs in the same transaction before it commits (the writer of a shared crawl
+        records there how far it has read). On any error the transaction is rolled back and nothing is written.
         """
         incoming = _prepare(article)
         # Compressed before the write lock is taken: other writers wait on the lock, not on zlib.
@@ -208,6 +212,8 @@ class Archive:
             result = self._store(conn, incoming, now)
             if page_row is not None:
                 _write_page(conn, page_row)
+            if then is not None:
+                then(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -365,6 +371,25 @@ class Archive:
             f"VALUES (?, {', '.join('?' * len(ATTACHMENT_KEYS))})",
             [(article_id, *item) for item in attachments],
         )
+
+    # A shared crawl's inbox ----------------------------------------------------------------------
+
+    def inbox_position(self, stream: str) -> str | None:
+        """The id of the last message of `stream` stored, or None."""
+        row = self.db.conn.execute("SELECT last_id FROM inbox_positions WHERE stream = ?", (stream,)).fetchone()
+        return row[0] if row else None
+
+    def record_inbox_position(self, stream: str, last_id: str, conn: sqlite3.Connection | None = None) -> None:
+        """Record `last_id` as stored: inside the caller's transaction when conn is given, else in its own."""
+        sql = (
+            "INSERT INTO inbox_positions (stream, last_id, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(stream) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at"
+        )
+        if conn is not None:
+            conn.execute(sql, (stream, last_id, self._now()))
+            return
+        with self.db.conn as own:
+            own.execute(sql, (stream, last_id, self._now()))
 
     # Raw pages -------------------------------------------------------------------------------
 

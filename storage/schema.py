@@ -342,6 +342,20 @@ DESCRIPTIONS["near_bands"] = {
         "article_id": _ARTICLE,
     },
 }
+# A shared crawl's writer (edunews store): how far it has stored the workers' stream, written in the same
+# transaction as the article it stored, so a writer killed at any moment stores each article exactly once.
+OPS_TABLES["inbox_positions"] = """
+        CREATE TABLE IF NOT EXISTS inbox_positions (stream TEXT PRIMARY KEY, last_id TEXT NOT NULL, updated_at TEXT)"""
+DESCRIPTIONS["inbox_positions"] = {
+    "description": "A shared crawl's writer (edunews store): the last message of the workers' Redis stream stored.",
+    "columns": {
+        "stream": "The Redis stream (edunews:items).",
+        "last_id": "Id of the last message stored; the writer goes on after it.",
+        "updated_at": "When it was stored (UTC, ISO 8601).",
+    },
+}
+
+
 # Generic mode (version 4): what each fetched URL of a site without a profile turned out to be
 # (storage/memory.py), and the template learned from its stored article pages (storage/learned.py).
 OPS_TABLES["url_memory"] = """
