@@ -9,6 +9,10 @@ Which validators are recorded, so that a 304 never hides something the archive l
 - listing pages: only after a complete, error-free, unrestricted run (no --since/--until/--url/--max-pages), since
   a listing answered 304 is not read again, and an article it links that failed tonight must be retried tomorrow.
 
+In a shared crawl (EDUNEWS_FRONTIER) the workers never open the archive: validators are read from what the writer
+publishes in Redis, and the writer records an article's validators when it stores the article (from the raw
+page's headers). Listing validators are not recorded there: no one worker knows the whole crawl was complete.
+
 Only spiders that set `conditional_get = True` take part: the site spiders, whose listings stop at known articles
 anyway. Generic discovery pages are always read in full, as their links are how unknown articles are found.
 """
@@ -23,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.crawlstats import error_count
-from storage import validators
+from storage import redis_state, validators
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +51,11 @@ class ConditionalGetMiddleware:
     """Downloader middleware: adds If-None-Match / If-Modified-Since from the archive, lets 304s through to the
     spider (which treats them as "unchanged"), and records the validators of full responses."""
 
-    def __init__(self, crawler, db_path: str) -> None:
+    def __init__(self, crawler, db_path: str | None, shared=None) -> None:
         self.crawler = crawler
         self.db_path = db_path
+        # A shared crawl's Redis (read only), else None.
+        self.shared = shared
         self.conn = None
         # (url, etag, last_modified, site) of full article responses, waiting for their article to be stored.
         self.articles: list[tuple[str, str | None, str | None, str | None]] = []
@@ -60,7 +66,11 @@ class ConditionalGetMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("EDUNEWS_CONDITIONAL_GET", True) or not settings.get("EDUNEWS_DB"):
+        if not settings.getbool("EDUNEWS_CONDITIONAL_GET", True):
+            raise NotConfigured
+        if settings.get("EDUNEWS_FRONTIER"):
+            return cls(crawler, None, shared=redis_state.connect(settings.get("EDUNEWS_FRONTIER")))
+        if not settings.get("EDUNEWS_DB"):
             raise NotConfigured
         middleware = cls(crawler, settings.get("EDUNEWS_DB"))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -84,7 +94,7 @@ class ConditionalGetMiddleware:
         spider = spider or self.crawler.spider
         if not self._takes_part(request, spider) or b"If-None-Match" in request.headers:
             return None
-        known = validators.lookup(self._conn(), request.url)
+        known = self._lookup(request.url)
         if known is None:
             return None
         if known.etag:
@@ -96,15 +106,23 @@ class ConditionalGetMiddleware:
         request.meta["edunews_conditional"] = True
         return None
 
+    def _lookup(self, url: str) -> validators.Validators | None:
+        if self.shared is None:
+            return validators.lookup(self._conn(), url)
+        found = redis_state.validators(self.shared, url)
+        return validators.Validators(*found) if found else None
+
     def process_response(self, request: Request, response: Response, spider=None):
         spider = spider or self.crawler.spider
         if not self._takes_part(request, spider):
             return response
         if response.status == NOT_MODIFIED and request.meta.get("edunews_conditional"):
             self.crawler.stats.inc_value("edunews/not_modified")
+            if self.shared is not None:
+                return response  # the writer records validators (and what was unchanged) in a shared crawl
             if "listing_page" not in request.meta:
                 self.unchanged.append(request.url)
-        elif response.status == 200:
+        elif response.status == 200 and self.shared is None:
             entry = (
                 request.url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
                 getattr(getattr(spider, "profile", None), "name", None),

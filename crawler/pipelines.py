@@ -1,22 +1,25 @@
 """Scrapy item pipelines, in order. Each is a thin component over one step of :mod:`crawler.steps`.
 
 ITEM_PIPELINES in crawler/settings.py wires them: normalise (100) -> clean (200) -> dates (300) -> images (400)
--> author (500) -> dedup (600) -> store (900).
+-> author (500) -> dedup (600) -> store (900): into the archive, or in a shared crawl to the writer (stream, 900).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, deferred_to_future
 
 from crawler import steps
 from crawler.crawlstats import error_count
+from crawler.frontier import frontier_url, worker_of
 from crawler.items import ArticleItem
-from storage import Archive
+from storage import Archive, redis_state
+from storage.archive import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -94,31 +97,74 @@ class DedupPipeline(StepPipeline):
         return item
 
 
-class StorePipeline:
+class _ArchiveEnd:
+    """What the last pipeline does before an item leaves the crawl, wherever it goes: count it, keep it only
+    within --since/--until; and the crawl's status and figures when the spider closes."""
+
+    crawler = None
+    since: str | None = None
+    until: str | None = None
+    alarm_share = 0.5
+    store_pages = True
+
+    def configure(self, crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.since = settings.get("EDUNEWS_SINCE") or None
+        self.until = settings.get("EDUNEWS_UNTIL") or None
+        self.alarm_share = settings.getfloat("EDUNEWS_ALARM_SHARE", 0.5)
+        self.store_pages = settings.getbool("EDUNEWS_STORE_PAGES", True)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def admit(self, item: ArticleItem) -> dict | None:
+        """Count the item and check its dates (DropItem outside them); the raw page to keep with it, if any."""
+        stats = self.crawler.stats
+        # Counted before the date range check: a template change shows whichever dates were asked for.
+        stats.inc_value("edunews/articles_seen")
+        for name, value in (("title", item.title), ("date", item.published_at), ("body", item.body_text)):
+            if not value:
+                stats.inc_value(f"edunews/missing_{name}")
+        if not in_date_range(item.published_at, self.since, self.until):
+            stats.inc_value("edunews/articles_out_of_range")
+            raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
+        if self.store_pages and item.raw_page:
+            return {**item.raw_page, "fetched_at": item.fetched_at, "site": item.site}
+        return None
+
+    def outcome(self, spider, reason: str) -> CrawlRecord:
+        """The crawl's status, its figures and its site's figures, from the stats (also set as stats)."""
+        record = crawl_record(self.crawler.stats.get_stats(), reason, self.alarm_share, site_name(spider))
+        if record.alarm:
+            self.crawler.stats.set_value("edunews/alarm", record.alarm)
+            logger.error("%s: site alarm: %s", spider.name, record.alarm)
+        self.crawler.stats.set_value("edunews/crawl_status", record.status)
+        return record
+
+    def spider_of(self, spider=None):
+        return spider if spider is not None else self.crawler.spider
+
+    def spider_closed(self, spider, reason: str) -> None:
+        raise NotImplementedError
+
+
+class StorePipeline(_ArchiveEnd):
     """Writes each article to the SQLite archive in its own transaction and records the crawl."""
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
-        self.since: str | None = None
-        self.until: str | None = None
-        self.alarm_share = 0.5
-        self.store_pages = True
         self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
+        if frontier_url(crawler.settings):
+            raise NotConfigured("a shared crawl's items go to the writer (StreamPipeline)")
         path = crawler.settings.get("EDUNEWS_DB")
         if not path:
             raise NotConfigured("EDUNEWS_DB is not set")
         pipeline = cls(path)
-        pipeline.crawler = crawler
-        pipeline.since = crawler.settings.get("EDUNEWS_SINCE") or None
-        pipeline.until = crawler.settings.get("EDUNEWS_UNTIL") or None
-        pipeline.alarm_share = crawler.settings.getfloat("EDUNEWS_ALARM_SHARE", 0.5)
-        pipeline.store_pages = crawler.settings.getbool("EDUNEWS_STORE_PAGES", True)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.configure(crawler)
         return pipeline
 
     def open_spider(self, spider=None) -> None:
@@ -130,25 +176,14 @@ class StorePipeline:
         self.crawl_id = self.archive.start_crawl(spider.name if spider else "unknown")
 
     def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
-        stats = self.crawler.stats
-        # Counted before the date range check: a template change shows whichever dates were asked for.
-        stats.inc_value("edunews/articles_seen")
-        for name, value in (("title", item.title), ("date", item.published_at), ("body", item.body_text)):
-            if not value:
-                stats.inc_value(f"edunews/missing_{name}")
-        if not in_date_range(item.published_at, self.since, self.until):
-            stats.inc_value("edunews/articles_out_of_range")
-            raise DropItem(f"published {item.published_at}, outside --since/--until: {item.fetched_url}")
-        page = None
-        if self.store_pages and item.raw_page:
-            page = {**item.raw_page, "fetched_at": item.fetched_at, "site": item.site}
+        page = self.admit(item)
         try:
             # The raw page goes in the article's transaction: both are stored, or neither.
             result = self.archive.store_article(item.record(), page)
         except sqlite3.OperationalError as exc:
             self._write_failed(exc, item)
             raise DropItem(f"not stored ({exc}): {item.fetched_url}") from exc
-        stats.inc_value(f"edunews/articles_{result.status}")
+        self.crawler.stats.inc_value(f"edunews/articles_{result.status}")
         return item
 
     def _write_failed(self, exc: sqlite3.OperationalError, item: ArticleItem) -> None:
@@ -171,59 +206,124 @@ class StorePipeline:
         """Record the crawl once Scrapy knows why it ended (pipelines close before the reason is known)."""
         if self.archive is None:
             return
-        stats = self.crawler.stats.get_stats()
-        errors = error_count(stats)
-        alarm = site_alarm(stats, self.alarm_share)
-        if reason == "finished" or str(reason).startswith("closespider_"):
-            status = "ok" if errors == 0 else "finished_with_errors"
-            if alarm:
-                status = "alarm"
-        elif reason == "shutdown":
-            status = "interrupted"
-        else:
-            status = "failed"
-        pages = stats.get("response_received_count", 0)
-        new = stats.get("edunews/articles_new", 0)
-        updated = stats.get("edunews/articles_updated", 0)
-        duplicates = stats.get("edunews/articles_duplicate", 0)
+        record = self.outcome(spider, reason)
         # The crawl's record is written last; an archive that cannot take it keeps the crawl 'running', as a
         # killed run does, and the outcome still carries the status.
         try:
-            self.archive.finish_crawl(
-                self.crawl_id,
-                status,
-                {
-                    "pages": pages,
-                    "articles_new": new,
-                    "articles_updated": updated,
-                    "duplicates": duplicates,
-                    "errors": errors,
-                },
-            )
-            profile = getattr(spider, "profile", None)
-            self.archive.record_crawl_site(
-                self.crawl_id,
-                profile.name if profile is not None else spider.name,
-                {
-                    "pages": pages,
-                    "new": new,
-                    "updated": updated,
-                    "duplicates": duplicates,
-                    "errors": errors,
-                    "missing_title": missing_field(stats, "title"),
-                    "missing_date": missing_field(stats, "date"),
-                    "missing_body": missing_field(stats, "body"),
-                    "alarm": alarm,
-                },
-            )
+            self.archive.finish_crawl(self.crawl_id, record.status, record.crawl)
+            self.archive.record_crawl_site(self.crawl_id, record.site, record.site_figures)
         except sqlite3.OperationalError as exc:
             logger.error("archive %s: the crawl's record was not written: %s", self.db_path, exc)
-        if alarm:
-            self.crawler.stats.set_value("edunews/alarm", alarm)
-            logger.error("%s: site alarm: %s", spider.name, alarm)
-        self.crawler.stats.set_value("edunews/crawl_status", status)
         self.archive.close()
         self.archive = None
+
+
+class StreamPipeline(_ArchiveEnd):
+    """In a shared crawl (EDUNEWS_FRONTIER), sends each article with its raw page to the one writer
+    (`edunews store`) through Redis, and the crawl's record when the spider closes; the worker never opens the
+    archive. The writer stores them with the archive's own dedup, near-duplicates, revisions and search index."""
+
+    def __init__(self, url: str, backlog_limit: int) -> None:
+        self.url = url
+        self.server = redis_state.connect(url)
+        self.backlog_limit = backlog_limit
+        self.started_at: str | None = None
+        self.site_row: dict | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        url = frontier_url(crawler.settings)
+        if not url:
+            raise NotConfigured
+        pipeline = cls(url, crawler.settings.getint("EDUNEWS_STREAM_MAX"))
+        pipeline.configure(crawler)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        profile = getattr(spider, "profile", None)
+        self.site_row = profile.site_row() if profile is not None else None
+        self.started_at = utc_now()
+
+    async def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
+        page = self.admit(item)
+        body = None
+        if page is not None:
+            page = dict(page)
+            body = page.pop("body")
+            body = body.encode("utf-8") if isinstance(body, str) else body
+        await self._room()
+        data = {
+            "record": item.record(), "page": page, "site_row": self.site_row,
+            "spider": self.spider_of(spider).name, "worker": worker_of(self.crawler.settings),
+        }
+        redis_state.send(self.server, "article", data, body)
+        self.crawler.stats.inc_value("edunews/articles_sent")
+        return item
+
+    async def _room(self) -> None:
+        """Wait while the writer is this many messages behind: Redis holds the backlog in memory."""
+        from twisted.internet import reactor, task  # the reactor Scrapy installed, not a default one
+
+        while self.backlog_limit and self.server.xlen(redis_state.ITEMS_STREAM) > self.backlog_limit:
+            self.crawler.stats.inc_value("edunews/writer_waits")
+            await deferred_to_future(task.deferLater(reactor, 0.5, lambda: None))
+
+    def spider_closed(self, spider, reason: str) -> None:
+        record = self.outcome(spider, reason)
+        data = {
+            "spider": spider.name, "worker": worker_of(self.crawler.settings), "started_at": self.started_at,
+            "status": record.status, "crawl": record.crawl, "site": record.site, "site_figures": record.site_figures,
+            "site_row": self.site_row,
+        }
+        try:
+            redis_state.send(self.server, "crawl", data)
+        except Exception as exc:  # Redis gone: the articles went before; this worker's crawl record is lost
+            logger.error("the crawl's record was not sent to the writer: %s", exc)
+
+
+@dataclass
+class CrawlRecord:
+    """How a spider's crawl ended: its status, its alarm, the crawls row's figures and the crawl_sites row's."""
+
+    status: str
+    alarm: str | None
+    site: str
+    crawl: dict
+    site_figures: dict
+
+
+def site_name(spider) -> str:
+    profile = getattr(spider, "profile", None)
+    return profile.name if profile is not None else spider.name
+
+
+def crawl_record(stats, reason: str, alarm_share: float, site: str) -> CrawlRecord:
+    """A crawl's status from its close reason, errors and alarm, and its figures, from its stats."""
+    errors = error_count(stats)
+    alarm = site_alarm(stats, alarm_share)
+    if reason == "finished" or str(reason).startswith("closespider_"):
+        status = "ok" if errors == 0 else "finished_with_errors"
+        if alarm:
+            status = "alarm"
+    elif reason == "shutdown":
+        status = "interrupted"
+    else:
+        status = "failed"
+    pages = stats.get("response_received_count", 0)
+    new = stats.get("edunews/articles_new", 0)
+    updated = stats.get("edunews/articles_updated", 0)
+    duplicates = stats.get("edunews/articles_duplicate", 0)
+    crawl = {"pages": pages, "articles_new": new, "articles_updated": updated, "duplicates": duplicates,
+             "errors": errors}
+    figures = {
+        "pages": pages, "new": new, "updated": updated, "duplicates": duplicates, "errors": errors,
+        "missing_title": missing_field(stats, "title"),
+        "missing_date": missing_field(stats, "date"),
+        "missing_body": missing_field(stats, "body"),
+        "alarm": alarm,
+    }
+    return CrawlRecord(status, alarm, site, crawl, figures)
 
 
 def in_date_range(published_at: str | None, since: str | None, until: str | None) -> bool:

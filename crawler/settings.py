@@ -36,6 +36,16 @@ EDUNEWS_URL_MEMORY = True
 EDUNEWS_RECHECK_DAYS = _memory.RECHECK_DAYS
 EDUNEWS_LEARN = True
 
+# A crawl shared by several workers (crawler/frontier.py): the Redis that holds its frontier, e.g.
+# "redis://10.0.0.5:6379/0" (`edunews crawl --frontier URL`). Empty: the crawl runs in this process alone.
+EDUNEWS_FRONTIER = os.environ.get("EDUNEWS_FRONTIER", "")
+# This worker's name in `edunews status` (default host:pid).
+EDUNEWS_WORKER = ""
+# A worker silent for this many seconds is dead; its requests in flight go back to the queue. It beats every third.
+EDUNEWS_WORKER_TIMEOUT = 30
+# Workers pause while the writer is this many items behind (the backlog sits in Redis's memory); 0: never.
+EDUNEWS_STREAM_MAX = 5000
+
 USER_AGENT = (
     "edunews/0.1 (+https://github.com/edunews/edunews; archiving public education news; "
     "contact: CHANGE-ME@example.org)"
@@ -78,6 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Adds If-None-Match / If-Modified-Since from the archive; sees 304s before anything else handles them.
     "crawler.conditional.ConditionalGetMiddleware": 580,
     "crawler.middlewares.Utf8DeclaredLatin1Middleware": 950,
+    # Last before the download: in a shared crawl, waits for the host's turn among all workers.
+    "crawler.politeness.SharedPolitenessMiddleware": 960,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuardMiddleware": 550,
@@ -89,11 +101,17 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ImagesPipeline": 400,
     "crawler.pipelines.AuthorPipeline": 500,
     "crawler.pipelines.DedupPipeline": 600,
+    # One of the two is on: the archive in a crawl of one process, the writer's stream in a shared crawl.
     "crawler.pipelines.StorePipeline": 900,
+    "crawler.pipelines.StreamPipeline": 900,
 }
 EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
+    # A shared crawl's worker: heartbeat, dead workers' requests recovered, stays open while others fetch.
+    "crawler.frontier.FrontierWorker": 510,
 }
+# With EDUNEWS_FRONTIER set, the shared scheduler (scrapy-redis's, on one site's frontier) replaces Scrapy's.
+ADDONS = {"crawler.frontier.FrontierAddon": 0}
 
 # Seen-request fingerprints on disk (in JOBDIR when set), not in a set that grows with the crawl.
 DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"

@@ -27,16 +27,16 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
+from crawler import state
 from crawler.extract.detect import detect_family
 from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
 from crawler.extract.listing import all_links, article_links, feed_links, has_clock_time, next_page, page_number
 from crawler.extract.page import ArticlePage, page_item
-from crawler.extract.rules import FamilyRules
 from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile, families
-from spiders.site import SiteSpider, raw_page, raw_page_text, utc_now
+from spiders.site import SiteSpider, raw_page, raw_page_text, stored_response, utc_now
 from storage import learned, memory
 
 # Undated article pages kept at once while waiting for a dated link to them.
@@ -77,15 +77,19 @@ class GenericSpider(SiteSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.db_path = settings.get("EDUNEWS_DB")
+        # In a shared crawl the state comes from, and goes back to, the writer through Redis (crawler/state.py).
+        spider.shared = bool(settings.get("EDUNEWS_FRONTIER"))
+        spider.has_state = spider.shared or bool(spider.db_path)
         spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS")
         # EDUNEWS_URL_MEMORY=False: neither read nor written (every link requested again, as before it existed).
-        spider.use_memory = bool(spider.db_path) and settings.getbool("EDUNEWS_URL_MEMORY")
+        spider.use_memory = spider.has_state and settings.getbool("EDUNEWS_URL_MEMORY")
         if spider.use_memory and not spider.refresh and not spider.only_url:
-            spider.remembered = _remembered(spider.db_path, spider.profile.name, spider.recheck_days)
+            spider.remembered = state.remembered(settings, spider.profile.name)
         spider.learning = settings.getbool("EDUNEWS_LEARN")
-        found = _learned_rules(spider.db_path, spider.profile.name) if spider.learning and spider.db_path else None
-        if found is not None:
-            spider.rules = found  # a shipped family recognised on the home page still replaces it
+        learns = spider.learning and spider.has_state
+        selectors = state.learned_selectors(settings, spider.profile.name) if learns else None
+        if selectors:
+            spider.rules = learned_rules(selectors)  # a shipped family recognised on the home page still replaces it
         # A redirect to a page already requested is dropped by the duplicate filter: its source is an alias still.
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.read_undated, signal=signals.spider_idle)
@@ -102,17 +106,20 @@ class GenericSpider(SiteSpider):
             return
         for key, day in dated:
             held, held_urls = self.undated.pop(key)
+            # The page travels as its raw form: a shared crawl's queue keeps requests in Redis.
+            kept = raw_page(held, self.rules.name, held_urls)
             self.crawler.engine.crawl(
                 scrapy.Request(
                     held.url, callback=self.parse_held, errback=self.on_error, dont_filter=True,
-                    meta={"edunews_held": (held, held_urls, day), "edunews_article": True},
+                    meta={"edunews_held": (kept, held_urls, day), "edunews_article": True},
                 )
             )
         raise DontCloseSpider
 
     def parse_held(self, response: Response):
-        held, held_urls, day = response.meta["edunews_held"]
-        yield self.article_item(self.article_page(held), held, held_urls, day)
+        kept, held_urls, day = response.meta["edunews_held"]
+        held = stored_response(kept)
+        yield self.article_item(self.article_page(held), held, tuple(held_urls), day)
 
     def start_requests(self):
         if self.only_url:
@@ -189,7 +196,7 @@ class GenericSpider(SiteSpider):
 
     def closed(self, reason: str) -> None:
         """Write what this run learned of the site's URLs and, when worth it, of its template to the archive."""
-        if not self.db_path or self.only_url:
+        if not self.has_state or self.only_url:
             return
         self.classify_listings()
         for url, (response, _) in self.undated.items():  # no listing ever dated them: not news, as far as we know
@@ -199,12 +206,17 @@ class GenericSpider(SiteSpider):
             for url, (kind, target, status) in self.seen_kinds.items()
             if url not in self.articles_seen
         ]
+        wants_learning = self.learning and self.detected is None and reason == "finished"
+        if self.shared:
+            state.send_memory(
+                self.crawler.settings, self.profile.name, rows if self.use_memory else [], wants_learning,
+                (self.profile.title,),
+            )
+            return
         try:
             if self.use_memory:
                 _record(self.db_path, self.profile.name, rows)
-            if self.learning and self.detected is None and reason == "finished" and _worth_learning(
-                self.db_path, self.profile.name
-            ):
+            if wants_learning and worth_learning(self.db_path, self.profile.name):
                 found = learn_site(self.db_path, self.profile.name, (self.profile.title,))
                 if found is not None:
                     self.logger.info("learned the template of %s from %d pages", self.profile.name, found.pages)
@@ -363,7 +375,7 @@ def learn_site(db_path: str, site: str, site_names: tuple[str, ...] = ()) -> Lea
         return found
 
 
-def _worth_learning(db_path: str, site: str) -> bool:
+def worth_learning(db_path: str, site: str) -> bool:
     """Not learned yet, or learned from fewer pages than the archive now holds (up to the sample size)."""
     from storage import Archive
 
@@ -371,23 +383,6 @@ def _worth_learning(db_path: str, site: str) -> bool:
         pages = learned.article_pages(archive.db.conn, site)
         before = learned.load(archive.db.conn, site)
     return pages >= MIN_PAGES and (before is None or before.pages < min(pages, MAX_PAGES))
-
-
-def _learned_rules(db_path: str, site: str) -> FamilyRules | None:
-    from storage import Archive
-
-    with Archive(db_path) as archive:
-        found = learned.load(archive.db.conn, site)
-    if found is None or not found.profile.get("rules"):
-        return None
-    return learned_rules(found.profile["rules"])
-
-
-def _remembered(db_path: str, site: str, recheck_days: int) -> dict[str, memory.Remembered]:
-    from storage import Archive
-
-    with Archive(db_path) as archive:
-        return memory.load(archive.db.conn, site, utc_now(), recheck_days)
 
 
 def _record(db_path: str, site: str, rows: list[tuple[str, str, str | None, int | None]]) -> None:

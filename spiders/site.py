@@ -9,6 +9,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import state
 from crawler.dates import parse_datetime
 from crawler.extract.listing import article_links, next_page
 from crawler.extract.page import ArticlePage, page_item
@@ -63,8 +64,8 @@ class SiteSpider(scrapy.Spider):
         spider.since = date.fromisoformat(since) if since else None
         # A refresh or a date-range rerun must walk the listings, not stop at "unchanged since last night".
         spider.revalidate_listings = not (spider.refresh or since or settings.get("EDUNEWS_UNTIL"))
-        if not spider.refresh and settings.get("EDUNEWS_DB"):
-            spider.known_urls = _known_urls(settings.get("EDUNEWS_DB"), spider.profile.name)
+        if not spider.refresh:
+            spider.known_urls = state.known_urls(settings, spider.profile.name)
         return spider
 
     def article_page(self, response: TextResponse) -> ArticlePage:
@@ -227,15 +228,14 @@ def raw_page(response: Response, family: str, urls: tuple[str, ...]) -> dict[str
     }
 
 
+def stored_response(stored: dict[str, Any]) -> HtmlResponse:
+    """A kept raw page (raw_page) as Scrapy's own response again: it decodes exactly as it did in the crawl."""
+    request = scrapy.Request(stored["url"], meta={"listing_date": stored.get("listing_date")})
+    return HtmlResponse(
+        stored["url"], headers=stored["headers"], body=stored["body"], encoding=stored["encoding"], request=request
+    )
+
+
 def raw_page_text(stored: dict[str, Any]) -> str:
-    """A kept raw page (raw_page) as text, decoded by Scrapy's own response class: it reads exactly as it did in
-    the crawl (edunews reparse, template learning)."""
-    return HtmlResponse(stored["url"], headers=stored["headers"], body=stored["body"], encoding=stored["encoding"]).text
-
-
-def _known_urls(db_path: str, site: str) -> frozenset[str]:
-    """The archive's URLs of the site's articles, read once when the spider opens."""
-    from storage import Archive
-
-    with Archive(db_path) as archive:
-        return frozenset(archive.known_urls(site))
+    """A kept raw page (raw_page) as text, read as in the crawl (edunews reparse, template learning)."""
+    return stored_response(stored).text
