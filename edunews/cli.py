@@ -46,9 +46,14 @@ def cli() -> None:
     help="Write the log to this file, rotated at 10 MB, 5 kept (EDUNEWS_LOG_MAX_BYTES, EDUNEWS_LOG_BACKUPS); "
     "stderr then gets only errors and the summary.",
 )
+@click.option(
+    "--frontier", metavar="redis://HOST:PORT/N", default=None,
+    help="Work on a crawl shared through this Redis (EDUNEWS_FRONTIER); items go to `edunews store`, not --db.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Debug log lines.")
 def crawl(
-    targets, crawl_all, db, sites_files, max_pages, only_url, refresh, since, until, set_options, log_file, verbose
+    targets, crawl_all, db, sites_files, max_pages, only_url, refresh, since, until, set_options, log_file, frontier,
+    verbose,
 ) -> None:
     """Crawl sites by name, or any site by URL (generic mode), into the archive.
 
@@ -59,6 +64,7 @@ def crawl(
       edunews crawl moet --url 'https://moet.gov.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=8979'
       edunews crawl gialai --since 2022-07-01 --until 2022-07-31
       edunews crawl --all --log-file /var/log/edunews/crawl.log
+      edunews crawl --all --frontier redis://10.0.0.5:6379/0   (one of several workers)
     """
     from edunews.lock import ArchiveLocked
 
@@ -66,6 +72,8 @@ def crawl(
         overrides = run.parse_set_options(set_options)
         if verbose:
             overrides["LOG_LEVEL"] = "DEBUG"
+        if frontier:
+            overrides["EDUNEWS_FRONTIER"] = run.frontier_address(frontier)
         overrides.update(run.incremental_settings(refresh, since, until))
         if log_file:
             from edunews.logfile import log_settings
@@ -219,31 +227,65 @@ def extract_command(source, page_url, site, family, sites_files) -> None:
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
 
 
+@cli.command("store")
+@click.option("--from", "source", required=True, metavar="redis://HOST:PORT/N", help="The shared crawl's Redis.")
+@db_option
+def store_command(source, db) -> None:
+    """The one writer of a shared crawl: store the workers' articles into the archive until SIGTERM or SIGINT.
+
+    \b
+      edunews store --from redis://10.0.0.5:6379/0 --db /srv/edunews/archive.sqlite
+      edunews crawl --all --frontier redis://10.0.0.5:6379/0     (on each worker machine)
+    """
+    from edunews.lock import ArchiveLocked, archive_lock
+    from edunews.store import store_from
+
+    path = db or default_db()
+    try:
+        url = run.frontier_address(source)
+        with archive_lock(path):
+            writer = store_from(url, path)
+    except run.ConfigError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    except ArchiveLocked as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_LOCKED)
+    figures = ", ".join(f"{count} {kind}" for kind, count in sorted(writer.stored.items()))
+    click.echo(f"stored {figures or 'nothing'}; stopped after message {writer.position}", err=True)
+
+
 @cli.command()
 @db_option
 @sites_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
-def status(db, sites_files, as_json) -> None:
+@click.option("--frontier", metavar="redis://HOST:PORT/N", default=None, help="Also show a shared crawl's workers.")
+def status(db, sites_files, as_json, frontier) -> None:
     """Per site: the last run (time, status), articles archived, newest article, last run's errors, health."""
     from dataclasses import asdict
 
-    from edunews.status import HEADER, site_statuses
+    from edunews.status import HEADER, render_shared, shared_crawl, site_statuses
     from spiders.profiles import ProfileError, load_sites
 
     path = db or default_db()
-    if not os.path.exists(path):
+    archived = os.path.exists(path)
+    if not archived and not frontier:
         click.echo(f"edunews: no archive at {path}", err=True)
         sys.exit(run.EXIT_CONFIG)
     try:
         configured = list(load_sites(sites_files)) if sites_files else []
-    except ProfileError as exc:
+        report = shared_crawl(run.frontier_address(frontier)) if frontier else None
+    except (ProfileError, run.ConfigError) as exc:
         click.echo(f"edunews: {exc}", err=True)
         sys.exit(run.EXIT_CONFIG)
-    rows = site_statuses(path, configured)
-    if not as_json:
-        click.echo(HEADER)
-    for row in rows:
-        click.echo(json.dumps(asdict(row), ensure_ascii=False) if as_json else row.line())
+    if archived:
+        rows = site_statuses(path, configured)
+        if not as_json:
+            click.echo(HEADER)
+        for row in rows:
+            click.echo(json.dumps(asdict(row), ensure_ascii=False) if as_json else row.line())
+    if report is not None:
+        click.echo(json.dumps(report, ensure_ascii=False) if as_json else render_shared(report))
 
 
 @cli.command()

@@ -33,6 +33,7 @@ class CrawlOutcome:
     spider: str
     status: str
     stats: Mapping[str, Any] = field(default_factory=dict)
+    shared: bool = False  # a worker of a shared crawl: the writer, not this process, stored its articles
 
     @property
     def errors(self) -> dict[str, int]:
@@ -49,11 +50,16 @@ class CrawlOutcome:
         extra += f", {not_modified} not modified" if not_modified else ""
         extra += f", {out_of_range} outside the dates" if out_of_range else ""
         alarm = f"; ALARM: {get('edunews/alarm')}" if get("edunews/alarm") else ""
+        if self.shared:
+            stored = f"{get('edunews/articles_sent', 0)} articles sent to the writer"
+        else:
+            stored = (
+                f"{get('edunews/articles_new', 0)} new, {get('edunews/articles_updated', 0)} updated, "
+                f"{get('edunews/articles_unchanged', 0)} unchanged, {get('edunews/articles_duplicate', 0)} duplicates"
+            )
         return (
             f"{self.spider}: {self.status}, {get('response_received_count', 0)} pages, "
-            f"{get('edunews/articles_new', 0)} new, {get('edunews/articles_updated', 0)} updated, "
-            f"{get('edunews/articles_unchanged', 0)} unchanged, "
-            f"{get('edunews/articles_duplicate', 0)} duplicates{extra}, {sum(errors.values())} errors{detail}{alarm}"
+            f"{stored}{extra}, {sum(errors.values())} errors{detail}{alarm}"
         )
 
 
@@ -98,6 +104,19 @@ def incremental_settings(refresh: bool, since=None, until=None) -> dict[str, Any
     return found
 
 
+def frontier_address(url: str) -> str:
+    """A shared crawl's Redis address, checked: it must answer (ConfigError says why not)."""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"a frontier is a Redis URL (redis://HOST:PORT/N), not {url!r}")
+    from storage import redis_state
+
+    try:
+        redis_state.connect(url)
+    except Exception as exc:  # redis.ConnectionError, a bad database number, a refused password
+        raise ConfigError(f"no Redis answers at {url}: {exc}") from None
+    return url
+
+
 def parse_set_options(values: Iterable[str]) -> dict[str, str]:
     """`--set NAME=VALUE` pairs, as `scrapy crawl -s` takes them."""
     found: dict[str, str] = {}
@@ -131,7 +150,8 @@ def _locked_run(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list
     from edunews.lock import archive_lock
 
     db = settings.get("EDUNEWS_DB")
-    if not db:
+    if not db or settings.get("EDUNEWS_FRONTIER"):
+        # A shared crawl's worker never opens the archive; its one writer (`edunews store`) holds the lock.
         return _run_crawls(settings, targets)
     # Raises ArchiveLocked before anything starts when another run holds the archive.
     with archive_lock(db):
@@ -156,12 +176,14 @@ def _run_crawls(settings, targets: Sequence[tuple[str, dict[str, Any]]]) -> list
     outcomes = []
     for name, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        shared = bool(settings.get("EDUNEWS_FRONTIER"))
         status = stats.get("edunews/crawl_status")
         if status is None:
             status = "failed"
-        elif status == "ok" and not stats.get("response_received_count"):
+        elif status == "ok" and not stats.get("response_received_count") and not shared:
+            # A worker of a shared crawl may find the others did all the fetching: that is no failure.
             status = "failed"
-        outcomes.append(CrawlOutcome(name, status, dict(stats)))
+        outcomes.append(CrawlOutcome(name, status, dict(stats), shared))
     return outcomes
 
 

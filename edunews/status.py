@@ -80,3 +80,42 @@ def site_statuses(db_path: str, configured: Iterable[str] = ()) -> list[SiteStat
             SiteStatus(name, run_at, status, count, newest, int(errors or 0), alarm, health(status, errors, alarm))
         )
     return rows
+
+
+def shared_crawl(url: str) -> dict:
+    """A shared crawl's state in Redis: each worker's figures and heartbeat, each site's queue, the writer."""
+    from storage import redis_state
+
+    client = redis_state.connect(url)
+    writer = redis_state.writer_figures(client)
+    return {
+        "workers": redis_state.workers(client),
+        "queues": redis_state.queue_lengths(client),
+        "writer": writer,
+        "writer_backlog": redis_state.backlog(client, writer.get("position") if writer else None),
+    }
+
+
+def render_shared(report: dict) -> str:
+    lines = ["", f"{'worker':<28} {'state':<9} {'last beat':>10} {'pages':>8} {'items':>8} {'errors':>6}  sites"]
+    for worker in report["workers"]:
+        state = worker.get("state", "-") if worker["alive"] else "dead"
+        lines.append(
+            f"{worker['worker']:<28} {state:<9} {worker['seconds_since']:>9}s {worker.get('pages', 0):>8} "
+            f"{worker.get('items', 0):>8} {worker.get('errors', 0):>6}  {', '.join(worker.get('sites', []))}"
+        )
+    if not report["workers"]:
+        lines.append("(no worker has joined)")
+    lines += ["", f"{'site':<32} {'queued':>8} {'in flight':>9}"]
+    for site, queue in sorted(report["queues"].items()):
+        lines.append(f"{site:<32} {queue['queued']:>8} {queue['in_flight']:>9}")
+    writer = report["writer"]
+    if writer:
+        stored = writer.get("stored", {})
+        lines.append(
+            f"\nwriter: {writer.get('db')}, {stored.get('article', 0)} articles stored, "
+            f"{report['writer_backlog']} messages waiting"
+        )
+    else:
+        lines.append(f"\nwriter: none running; {report['writer_backlog']} messages waiting")
+    return "\n".join(lines)
