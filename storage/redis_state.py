@@ -14,6 +14,7 @@ writer). Every key starts with `edunews:`, so one Redis database can also serve 
   `edunews:validators` (url -> ETag and Last-Modified), `edunews:site:{site}:memory` (generic mode's URL memory),
   `edunews:site:{site}:learned` (a learned template), and `edunews:writer` (its own figures).
 - Per-host politeness across all workers: `edunews:host:{host}:next` (when the next request to the host may go).
+- A fanned-out reparse's jobs: `edunews:reparse:…` (storage/reparse_jobs.py).
 """
 
 from __future__ import annotations
@@ -141,12 +142,17 @@ def queue_lengths(client) -> dict[str, dict[str, int]]:
 # -- Messages to the writer ------------------------------------------------------------------------------------
 
 
-def send(client, kind: str, data: Mapping[str, Any], body: bytes | None = None) -> bytes:
-    """Append a message for the writer to the items stream; its id."""
+def message_fields(kind: str, data: Mapping[str, Any], body: bytes | None = None) -> dict[str, Any]:
+    """A message's stream fields (also appended by storage/reparse_jobs.py's script)."""
     fields: dict[str, Any] = {"kind": kind, "data": json.dumps(data, ensure_ascii=False)}
     if body is not None:
         fields["body"] = body
-    return client.xadd(ITEMS_STREAM, fields)
+    return fields
+
+
+def send(client, kind: str, data: Mapping[str, Any], body: bytes | None = None) -> bytes:
+    """Append a message for the writer to the items stream; its id."""
+    return client.xadd(ITEMS_STREAM, message_fields(kind, data, body))
 
 
 @dataclass
