@@ -376,15 +376,54 @@ def export_command(db, fmt, since, site, output) -> None:
 @sites_option
 @click.option("--site", help="Only this site's pages (site key).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only pages fetched on or after this day.")
-def reparse_command(db, sites_files, site, since) -> None:
-    """Re-run extraction over the archive's stored pages, without the network (after an extraction fix)."""
-    from edunews.reparse import reparse
+@click.option(
+    "--frontier", metavar="redis://HOST:PORT/N", default=None,
+    help="Queue the pages in this Redis for `edunews reparse --work` workers; `edunews store` stores the results.",
+)
+@click.option("--work", is_flag=True, help="Be a worker of the reparse queued in --frontier (needs no archive).")
+@click.option(
+    "--worker-timeout", type=click.IntRange(min=1), default=30, show_default=True,
+    help="With --work: seconds without a heartbeat after which this worker's jobs go to the others.",
+)
+def reparse_command(db, sites_files, site, since, frontier, work, worker_timeout) -> None:
+    """Re-run extraction over the archive's stored pages, without the network (after an extraction fix).
 
+    \b
+      edunews reparse --db archive.sqlite                                  (here, into the archive)
+      edunews reparse --db archive.sqlite --frontier redis://10.0.0.5:6379/0   (queue the pages)
+      edunews reparse --work --frontier redis://10.0.0.5:6379/0            (on each worker machine)
+      edunews store --from redis://10.0.0.5:6379/0 --db archive.sqlite     (the one writer)
+    """
+    from edunews import reparse as reparsing
+
+    day = since.strftime("%Y-%m-%d") if since else None
+    try:
+        url = run.frontier_address(frontier) if frontier else None
+    except run.ConfigError as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    if work:
+        if url is None:
+            click.echo("edunews: --work needs --frontier redis://HOST:PORT/N", err=True)
+            sys.exit(run.EXIT_CONFIG)
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+        result = reparsing.work(url, sites_files=sites_files, timeout=worker_timeout)
+        click.echo(
+            f"reparsed {result.pages} pages: {result.sent} sent to the writer; "
+            f"{result.skipped} skipped; {result.errors} errors"
+        )
+        return
     path = db or default_db()
     if not os.path.exists(path):
         click.echo(f"edunews: no archive at {path}", err=True)
         sys.exit(run.EXIT_CONFIG)
-    result = reparse(path, site=site, since=since.strftime("%Y-%m-%d") if since else None, sites_files=sites_files)
+    if url is not None:
+        queued = reparsing.queue_pages(path, url, site=site, since=day)
+        click.echo(f"queued {queued} pages for reparse workers")
+        return
+    result = reparsing.reparse(path, site=site, since=day, sites_files=sites_files)
     figures = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
     click.echo(f"reparsed {result.pages} pages: {figures or 'nothing stored'}; {result.skipped} skipped")
 
