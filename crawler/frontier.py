@@ -146,8 +146,10 @@ class FrontierScheduler(Scheduler):
         self.df = SiteDupeFilter(self.server, keys.seen, self.crawler.request_fingerprinter)
         with self.server.lock(keys.lock, timeout=30, blocking_timeout=60):
             self.recover()
-            if not len(self.queue) and not self.others_in_flight():
-                # Nothing queued and nobody fetching: the last crawl of this site is over (or was abandoned).
+            # Joining and leaving are under the site's lock, and a worker is in the site's set from the moment it
+            # joins (before its start requests are queued): a second worker starting at the same moment joins.
+            if not len(self.queue) and not self.others_alive():
+                # Nothing queued and nobody else on it: the last crawl of this site is over (or was abandoned).
                 self.df.clear()
                 logger.info("%s: starting a new shared crawl", keys.site)
             else:
@@ -162,7 +164,7 @@ class FrontierScheduler(Scheduler):
             # Requests taken and not finished (a stop by signal or page budget) are left for the other workers.
             self.queue.give_back()
             self.server.srem(self.keys.workers, self.worker)
-            if not len(self.queue) and not self.others_in_flight():
+            if not len(self.queue) and not self.others_alive():
                 self.df.clear()  # the crawl is over: the next one starts from its start URLs again
 
     def next_request(self) -> Request | None:
@@ -197,6 +199,13 @@ class FrontierScheduler(Scheduler):
                 recovered += self.queue.give_back(key.decode())
         return recovered
 
+    def others_alive(self) -> bool:
+        """Whether another live worker is on this site's crawl."""
+        return any(
+            name.decode() != self.worker and redis_state.is_alive(self.server, name.decode())
+            for name in self.server.smembers(self.keys.workers)
+        )
+
     def others_in_flight(self) -> bool:
         """Whether a live worker other than this one holds requests of this site."""
         for key in self.server.scan_iter(match=self.keys.inflight("*"), count=500):
@@ -204,6 +213,10 @@ class FrontierScheduler(Scheduler):
             if worker != self.worker and self.server.hlen(key):
                 return True
         return False
+
+
+# How often a worker with nothing to do looks at the shared queue again.
+POLL_SECONDS = 0.5
 
 
 def worker_of(settings) -> str:
@@ -240,6 +253,9 @@ class FrontierWorker:
 
     def spider_opened(self, spider) -> None:
         FrontierWorker.crawlers[id(self.crawler)] = self.crawler
+        # Scrapy asks an empty scheduler again only at its slot heartbeat (5 s); other workers fill the shared
+        # queue at any moment, so a worker waiting for work asks more often.
+        self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = POLL_SECONDS
         self.loop = task.LoopingCall(self.beat)
         self.loop.start(max(0.5, self.timeout / 3), now=True)
 

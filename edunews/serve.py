@@ -43,6 +43,7 @@ VI_TABLES: dict[str, str] = {
     "url_memory": "Chế độ chung: mỗi địa chỉ của trang web chưa có hồ sơ đã là gì (bí danh, danh sách, trang không "
     "có bài, liên kết hỏng), để lần sau không tải lại.",
     "learned_sites": "Chế độ chung: mẫu giao diện học được từ chính các trang bài viết đã lưu của trang web.",
+    "inbox_positions": "Thu thập chia cho nhiều máy: tin nhắn cuối cùng của hàng đợi Redis mà tiến trình ghi đã lưu.",
     "articles_fts": "Chỉ mục tìm kiếm toàn văn (có dấu và không dấu), cập nhật tự động bằng trigger.",
     "articles_fts_pending": "Bài đang chờ ghi vào chỉ mục tìm kiếm trong lúc lưu (ngoài lúc đó luôn trống).",
     "articles_fts_fold_1": "Bước trung gian khi bỏ dấu nội dung bài viết cho chỉ mục tìm kiếm.",

@@ -86,16 +86,16 @@ class Writer:
 
     def run(self, idle_exit: Callable[[], bool] | None = None) -> None:
         """Store messages until stopped (SIGTERM, SIGINT or `stopping`); the message in hand is finished first."""
-        last_beat = 0.0
         while not self.stopping:
-            if time.time() - last_beat > 2:
-                self.beat()
-                last_beat = time.time()
             messages = redis_state.read(self.client, self.position, count=BATCH, block_ms=1000)
             for message in messages:
                 self.apply(message)
+                # One small SET after each commit: `edunews status` shows the writer's progress as it is.
+                self.beat()
                 if self.stopping:
                     break
+            if not messages:
+                self.beat()
             if not messages and idle_exit is not None and idle_exit():
                 break
         self.beat()
