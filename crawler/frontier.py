@@ -1,11 +1,13 @@
 """A crawl shared by several worker processes (on several machines) through one Redis: the frontier.
 
 `EDUNEWS_FRONTIER = "redis://HOST:PORT/N"` (`edunews crawl … --frontier URL`) turns every spider into a worker of a
-shared crawl. Taken from scrapy-redis: its scheduler, its request serialisation and its duplicate filter (a Redis
-set of request fingerprints), so a URL is requested once across all workers. Added here, because scrapy-redis
-loses what a dead worker was fetching and keeps one frontier per spider class:
+shared crawl. Taken from scrapy-redis: its scheduler, its priority queue and request serialisation, and its
+duplicate filter (a Redis set of request fingerprints), so a URL is requested once across all workers. Added here,
+because scrapy-redis loses what a dead worker was fetching and keeps one frontier per spider class:
 
 - one frontier per *site* (the generic spider crawls many sites under one name);
+- the duplicate check and the queueing are one atomic step (scrapy-redis makes two calls: a worker killed between
+  them loses the page for everyone);
 - a request taken from the queue is kept in the worker's in-flight hash until Scrapy has finished with it (its
   items through the pipelines, its new requests queued); a worker that stops beating is dead, and its in-flight
   requests go back to the queue, taken by whichever worker next looks;
@@ -45,6 +47,13 @@ redis.call('ZREM', KEYS[1], found[1])
 redis.call('HSET', KEYS[2], found[1], found[2])
 return found[1]
 """
+# Queue a request unless its fingerprint was seen, atomically: a worker killed between the two steps must not leave
+# a fingerprint seen whose request was never queued (its page would be lost to every worker).
+_ADD = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
 # Give back a worker's in-flight requests (it died, or is leaving unfinished).
 _GIVE_BACK = """
 local entries = redis.call('HGETALL', KEYS[1])
@@ -80,9 +89,15 @@ class ReliableQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer=serializer)
         self.inflight = inflight
         self._take = server.register_script(_TAKE)
+        self._add = server.register_script(_ADD)
         self._give_back = server.register_script(_GIVE_BACK)
         # Requests handed to the engine (by identity) -> their encoded form, the in-flight hash's field.
         self.handed: dict[int, tuple[Request, bytes]] = {}
+
+    def add(self, request: Request, seen: str, fingerprint: str | None) -> bool:
+        """Queue request unless `fingerprint` (None: never filtered) is already in the set `seen`."""
+        data = self._encode_request(request)
+        return bool(self._add(keys=[self.key, seen], args=[fingerprint or "", -request.priority, data]))
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._take(keys=[self.key, self.inflight])
@@ -126,6 +141,8 @@ class FrontierScheduler(Scheduler):
     def __init__(self, server, crawler, worker: str, timeout: int) -> None:
         super().__init__(server, persist=True, serializer=picklecompat)
         self.crawler = crawler
+        # Requests of this site a worker holds at once: two per download slot it may use.
+        self.prefetch = 2 * max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.stats = crawler.stats
         self.worker = worker
         self.timeout = timeout
@@ -167,8 +184,20 @@ class FrontierScheduler(Scheduler):
             if not len(self.queue) and not self.others_alive():
                 self.df.clear()  # the crawl is over: the next one starts from its start URLs again
 
+    def enqueue_request(self, request: Request) -> bool:
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.add(request, self.df.key, fingerprint):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
+
     def next_request(self) -> Request | None:
         self.acknowledge()
+        if len(self.queue.handed) >= self.prefetch:
+            # Scrapy would take up to CONCURRENT_REQUESTS into its own queues, where they wait for the host's two
+            # slots while other workers idle; a worker holds only what it can start soon.
+            return None
         return super().next_request()
 
     def acknowledge(self) -> int:
@@ -230,8 +259,9 @@ class FrontierWorker:
     """Extension: the worker's heartbeat (and figures for `edunews status`), and the shared crawl's end: a worker
     with nothing queued stays while others hold requests in flight, and takes over those of dead workers."""
 
-    # All crawlers of this process: one worker, one heartbeat, figures summed.
+    # All crawlers of this process (one worker, one heartbeat, figures summed), and those still open.
     crawlers: dict[int, Any] = {}
+    running: set[int] = set()
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -253,6 +283,7 @@ class FrontierWorker:
 
     def spider_opened(self, spider) -> None:
         FrontierWorker.crawlers[id(self.crawler)] = self.crawler
+        FrontierWorker.running.add(id(self.crawler))
         # Scrapy asks an empty scheduler again only at its slot heartbeat (5 s); other workers fill the shared
         # queue at any moment, so a worker waiting for work asks more often.
         self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = POLL_SECONDS
@@ -268,21 +299,22 @@ class FrontierWorker:
         scheduler.recover()
         if len(scheduler.queue) or scheduler.others_in_flight():
             raise DontCloseSpider
+        logger.info("%s: nothing queued or in flight: this worker's part is done", site_of(spider))
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        FrontierWorker.crawlers.pop(id(self.crawler), None)
-        self.beat(state="stopped" if not FrontierWorker.crawlers else "crawling")
+        FrontierWorker.running.discard(id(self.crawler))
+        self.beat(state="crawling" if FrontierWorker.running else "stopped")
 
     def beat(self, state: str = "crawling") -> None:
         figures: dict[str, Any] = {"pages": 0, "items": 0, "errors": 0, "sites": []}
-        for crawler in [*FrontierWorker.crawlers.values()] or [self.crawler]:
+        for key, crawler in FrontierWorker.crawlers.items():
             stats = crawler.stats.get_stats()
             figures["pages"] += stats.get("response_received_count", 0)
             figures["items"] += stats.get("item_scraped_count", 0)
             figures["errors"] += error_count(stats)
-            if crawler.spider is not None:
+            if key in FrontierWorker.running and crawler.spider is not None:
                 figures["sites"].append(site_of(crawler.spider))
         figures["state"] = state
         try:

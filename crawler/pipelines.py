@@ -256,6 +256,7 @@ class StreamPipeline(_ArchiveEnd):
         data = {
             "record": item.record(), "page": page, "site_row": self.site_row,
             "spider": self.spider_of(spider).name, "worker": worker_of(self.crawler.settings),
+            "started_at": self.started_at,
         }
         redis_state.send(self.server, "article", data, body)
         self.crawler.stats.inc_value("edunews/articles_sent")

@@ -92,7 +92,7 @@ def shared_crawl(url: str) -> dict:
         "workers": redis_state.workers(client),
         "queues": redis_state.queue_lengths(client),
         "writer": writer,
-        "writer_backlog": redis_state.backlog(client, writer.get("position") if writer else None),
+        "writer_backlog": redis_state.backlog(client),
     }
 
 

@@ -20,7 +20,6 @@ import logging
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from storage import Archive, learned, memory, redis_state, validators
@@ -29,6 +28,8 @@ from storage.archive import utc_now
 logger = logging.getLogger("edunews.store")
 # Messages read at once; each is still stored in its own transaction.
 BATCH = 50
+# The writer's figures in Redis (for `edunews status`) are refreshed this often while it stores.
+BEAT_SECONDS = 0.2
 
 
 class Writer:
@@ -39,13 +40,20 @@ class Writer:
         self.archive = archive
         self.recheck_days = recheck_days
         self.position = archive.inbox_position(redis_state.ITEMS_STREAM) or "0-0"
+        if self.position != "0-0":
+            redis_state.forget_upto(client, self.position)
         self.stored: Counter[str] = Counter()
         # Store results per worker crawl (crawls.spider label), for the crawl's record when it arrives.
         self.tally: dict[str, Counter[str]] = {}
-        self.crawl_ids: dict[str, int] = {}
+        # Open crawls of workers, by label; those a killed writer left open are taken over.
+        self.crawl_ids: dict[str, int] = dict(
+            archive.db.conn.execute("SELECT spider, max(id) FROM crawls WHERE status = 'running' AND spider LIKE '%@%' "
+                                    "GROUP BY spider")
+        )
         self.sites_known: set[str] = set()
         self.stopping = False
         self.started = time.time()
+        self.last_beat = 0.0
 
     # -- state for the workers --------------------------------------------------------------------------------
 
@@ -74,6 +82,7 @@ class Writer:
         redis_state.publish_learned(self.client, site, found.profile.get("rules") if found else None)
 
     def beat(self, ready: bool = True) -> None:
+        self.last_beat = time.monotonic()
         redis_state.publish_writer(
             self.client,
             {
@@ -84,21 +93,40 @@ class Writer:
 
     # -- the loop ---------------------------------------------------------------------------------------------
 
-    def run(self, idle_exit: Callable[[], bool] | None = None) -> None:
+    def run(self) -> None:
         """Store messages until stopped (SIGTERM, SIGINT or `stopping`); the message in hand is finished first."""
         while not self.stopping:
             messages = redis_state.read(self.client, self.position, count=BATCH, block_ms=1000)
             for message in messages:
                 self.apply(message)
-                # One small SET after each commit: `edunews status` shows the writer's progress as it is.
-                self.beat()
+                if time.monotonic() - self.last_beat > BEAT_SECONDS:
+                    self.beat()
                 if self.stopping:
                     break
             if not messages:
+                # Caught up: a dead worker's messages are all stored, so its open crawls can be closed.
+                self.close_dead_crawls()
                 self.beat()
-            if not messages and idle_exit is not None and idle_exit():
-                break
+        if not redis_state.backlog(self.client):
+            self.close_dead_crawls()
         self.beat()
+
+    def close_dead_crawls(self) -> int:
+        """Close, as 'interrupted', the crawls of workers that died before sending their crawl's record (a
+        killed worker's crawl would otherwise stay 'running')."""
+        closed = 0
+        for label, crawl_id in list(self.crawl_ids.items()):
+            worker = label.split("@", 1)[1]
+            if redis_state.is_alive(self.client, worker):
+                continue
+            tally = self.tally.pop(label, Counter())
+            figures = {"articles_new": tally["new"], "articles_updated": tally["updated"],
+                       "duplicates": tally["duplicate"]}
+            self.archive.finish_crawl(crawl_id, "interrupted", figures)
+            del self.crawl_ids[label]
+            logger.warning("worker %s died during its crawl %s: recorded as interrupted", worker, label)
+            closed += 1
+        return closed
 
     def apply(self, message: redis_state.Message) -> None:
         """Store one message and move past it."""
@@ -121,12 +149,9 @@ class Writer:
         """A worker's crawl of one spider: its crawls.spider value."""
         return f"{data.get('spider')}@{data.get('worker')}"
 
-    def _crawl_id(self, label: str) -> int:
+    def _crawl_id(self, label: str, started_at: str | None) -> int:
         if label not in self.crawl_ids:
-            row = self.archive.db.conn.execute(
-                "SELECT id FROM crawls WHERE spider = ? AND status = 'running' ORDER BY id DESC LIMIT 1", (label,)
-            ).fetchone()
-            self.crawl_ids[label] = row[0] if row else self.archive.start_crawl(label)
+            self.crawl_ids[label] = self.archive.start_crawl(label, started_at)
         return self.crawl_ids[label]
 
     def _site(self, row: dict[str, Any] | None) -> None:
@@ -138,7 +163,7 @@ class Writer:
         data = message.data
         self._site(data.get("site_row"))
         label = self._label(data)
-        self.archive.crawl_id = self._crawl_id(label)
+        self.archive.crawl_id = self._crawl_id(label, data.get("started_at"))
         page = data.get("page")
         if page is not None:
             page = {**page, "body": message.body or b""}
@@ -169,7 +194,7 @@ class Writer:
     def _crawl(self, data: dict[str, Any]) -> None:
         self._site(data.get("site_row"))
         label = self._label(data)
-        crawl_id = self._crawl_id(label)
+        crawl_id = self._crawl_id(label, data.get("started_at"))
         tally = self.tally.pop(label, Counter())
         figures = {
             **data["crawl"], "articles_new": tally["new"], "articles_updated": tally["updated"],
@@ -198,7 +223,7 @@ class Writer:
                     self._publish_learned(site)
 
 
-def store_from(url: str, db: str, idle_exit: Callable[[], bool] | None = None) -> Writer:
+def store_from(url: str, db: str) -> Writer:
     """Run the writer on the Redis at url and the archive at db until SIGTERM or SIGINT."""
     client = redis_state.connect(url)
     with Archive(db) as archive:
@@ -211,7 +236,7 @@ def store_from(url: str, db: str, idle_exit: Callable[[], bool] | None = None) -
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             writer.publish_state()
-            writer.run(idle_exit)
+            writer.run()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

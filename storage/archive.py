@@ -149,10 +149,11 @@ class Archive:
         if rows:
             self.db["sites"].upsert_all(rows, pk="name")
 
-    def start_crawl(self, spider: str) -> int:
-        """Record a crawl as running; articles stored from now on carry its id."""
+    def start_crawl(self, spider: str, started_at: str | None = None) -> int:
+        """Record a crawl as running (started now, or at `started_at` when another process ran it); articles
+        stored from now on carry its id."""
         table = self.db["crawls"].insert(
-            {"spider": spider, "started_at": self._now(), "status": "running"}
+            {"spider": spider, "started_at": started_at or self._now(), "status": "running"}
         )
         self.crawl_id = int(table.last_pk)
         return self.crawl_id

@@ -177,17 +177,20 @@ def read(client, after: str, count: int = 50, block_ms: int = 1000) -> list[Mess
     return [decode(entry_id, fields) for entry_id, fields in found[0][1]]
 
 
-def forget(client, upto: str) -> None:
-    """Drop the stream's messages up to and including `upto` (all stored in the archive)."""
-    client.xdel(ITEMS_STREAM, upto)
-    client.xtrim(ITEMS_STREAM, minid=upto, approximate=False)
+def forget(client, message_id: str) -> None:
+    """Drop a message from the stream once it is stored in the archive."""
+    client.xdel(ITEMS_STREAM, message_id)
 
 
-def backlog(client, after: str | None = None) -> int:
-    """Messages the writer has not read yet (all of the stream when `after` is unknown)."""
-    if after is None:
-        return client.xlen(ITEMS_STREAM)
-    return len(client.xrange(ITEMS_STREAM, min=f"({after}", max="+", count=100_000))
+def forget_upto(client, last_id: str) -> None:
+    """Drop every message up to and including last_id (those a killed writer stored but had not dropped)."""
+    client.xtrim(ITEMS_STREAM, minid=last_id, approximate=False)
+    client.xdel(ITEMS_STREAM, last_id)
+
+
+def backlog(client) -> int:
+    """Messages the writer has not stored yet: it drops each from the stream once stored."""
+    return client.xlen(ITEMS_STREAM)
 
 
 # -- State the writer publishes --------------------------------------------------------------------------------
