@@ -63,6 +63,11 @@ return #entries / 2
 """
 
 
+# request.meta key a spider sets while it keeps the page of that request for later (generic mode's undated pages):
+# the request stays in flight, so that a worker dying meanwhile does not lose the page.
+HOLDING = "edunews_holding"
+
+
 def frontier_url(settings) -> str | None:
     return settings.get("EDUNEWS_FRONTIER") or None
 
@@ -99,6 +104,10 @@ class ReliableQueue(PriorityQueue):
         data = self._encode_request(request)
         return bool(self._add(keys=[self.key, seen], args=[fingerprint or "", -request.priority, data]))
 
+    def taking(self) -> int:
+        """Requests handed out and being fetched or processed (not those the spider holds for later)."""
+        return sum(1 for request, _ in self.handed.values() if not request.meta.get(HOLDING))
+
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._take(keys=[self.key, self.inflight])
         if not data:
@@ -107,9 +116,13 @@ class ReliableQueue(PriorityQueue):
         self.handed[id(request)] = (request, data)
         return request
 
-    def ack(self, busy: set[Request]) -> int:
-        """Acknowledge the handed requests Scrapy no longer holds: processed, their output sent on."""
-        done = [key for key, (request, _) in self.handed.items() if request not in busy]
+    def ack(self, busy: set[Request], holding_too: bool = False) -> int:
+        """Acknowledge the handed requests Scrapy no longer holds (processed, their output sent on) and the spider
+        does not keep for later (HOLDING; `holding_too` at the end of a crawl, when it gave them up)."""
+        done = [
+            key for key, (request, _) in self.handed.items()
+            if request not in busy and (holding_too or not request.meta.get(HOLDING))
+        ]
         if done:
             self.server.hdel(self.inflight, *(self.handed[key][1] for key in done))
             for key in done:
@@ -167,7 +180,7 @@ class FrontierScheduler(Scheduler):
             # joins (before its start requests are queued): a second worker starting at the same moment joins.
             if not len(self.queue) and not self.others_alive():
                 # Nothing queued and nobody else on it: the last crawl of this site is over (or was abandoned).
-                self.df.clear()
+                self.clear()
                 logger.info("%s: starting a new shared crawl", keys.site)
             else:
                 logger.info("%s: joining the shared crawl (%d requests queued)", keys.site, len(self.queue))
@@ -178,11 +191,13 @@ class FrontierScheduler(Scheduler):
         if self.keys is None:
             return
         with self.server.lock(self.keys.lock, timeout=30, blocking_timeout=60):
+            if reason == "finished":
+                self.queue.ack(set(), holding_too=True)  # pages still held were never dated: given up, as alone
             # Requests taken and not finished (a stop by signal or page budget) are left for the other workers.
             self.queue.give_back()
             self.server.srem(self.keys.workers, self.worker)
             if not len(self.queue) and not self.others_alive():
-                self.df.clear()  # the crawl is over: the next one starts from its start URLs again
+                self.clear()  # the crawl is over: the next one starts from its start URLs again
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
@@ -192,9 +207,14 @@ class FrontierScheduler(Scheduler):
         self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
         return True
 
+    def clear(self) -> None:
+        """Forget a finished crawl's seen requests and shared link dates."""
+        self.df.clear()
+        self.server.delete(self.keys.link_dates)
+
     def next_request(self) -> Request | None:
         self.acknowledge()
-        if len(self.queue.handed) >= self.prefetch:
+        if self.queue.taking() >= self.prefetch:
             # Scrapy would take up to CONCURRENT_REQUESTS into its own queues, where they wait for the host's two
             # slots while other workers idle; a worker holds only what it can start soon.
             return None

@@ -25,7 +25,7 @@ def _frontier(settings) -> str | None:
 def known_urls(settings, site: str) -> frozenset[str]:
     """URLs of the site's stored articles, read once when the spider opens."""
     if _frontier(settings):
-        return redis_state.known_urls(redis_state.connect(_frontier(settings)), site)
+        return redis_state.known_urls(redis_state.shared_client(_frontier(settings)), site)
     db = settings.get("EDUNEWS_DB")
     if not db:
         return frozenset()
@@ -38,7 +38,7 @@ def known_urls(settings, site: str) -> frozenset[str]:
 def remembered(settings, site: str) -> dict[str, memory.Remembered]:
     """Generic mode's memory of the site's URLs checked recently enough (EDUNEWS_RECHECK_DAYS)."""
     if _frontier(settings):
-        found = redis_state.memory(redis_state.connect(_frontier(settings)), site)
+        found = redis_state.memory(redis_state.shared_client(_frontier(settings)), site)
         return {url: memory.Remembered(*value) for url, value in found.items()}
     from storage import Archive
 
@@ -49,7 +49,7 @@ def remembered(settings, site: str) -> dict[str, memory.Remembered]:
 def learned_selectors(settings, site: str) -> dict[str, Any] | None:
     """The selectors learned of the site's template, if any."""
     if _frontier(settings):
-        return redis_state.learned_rules(redis_state.connect(_frontier(settings)), site)
+        return redis_state.learned_rules(redis_state.shared_client(_frontier(settings)), site)
     from storage import Archive
 
     with Archive(settings.get("EDUNEWS_DB")) as archive:
@@ -63,7 +63,21 @@ def send_memory(
     """A shared crawl's generic spider hands what it learned of the site's URLs to the writer, which records it
     (and learns the template when `learn`) in the archive and publishes it for the next crawl."""
     redis_state.send(
-        redis_state.connect(_frontier(settings)),
+        redis_state.shared_client(_frontier(settings)),
         "memory",
         {"site": site, "rows": [list(row) for row in rows], "learn": learn, "site_names": list(names)},
     )
+
+
+def share_link_dates(settings, site: str, dates: dict[str, str]) -> None:
+    """A shared crawl's generic spider tells the other workers the dates its listings showed beside links (a page
+    one worker holds for want of a date may be dated by a listing another worker read)."""
+    from crawler.extract.listing import has_clock_time
+
+    timed = [url for url, date in dates.items() if has_clock_time(date)]
+    redis_state.share_link_dates(redis_state.shared_client(_frontier(settings)), site, dates, timed)
+
+
+def shared_link_dates(settings, site: str, urls) -> dict[str, str]:
+    """The dates any worker's listings showed beside these links."""
+    return redis_state.link_dates(redis_state.shared_client(_frontier(settings)), site, urls)

@@ -32,6 +32,7 @@ from crawler.extract.detect import detect_family
 from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
 from crawler.extract.listing import all_links, article_links, feed_links, has_clock_time, next_page, page_number
 from crawler.extract.page import ArticlePage, page_item
+from crawler.frontier import HOLDING
 from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
@@ -101,11 +102,18 @@ class GenericSpider(SiteSpider):
         duplicate filter), and its callback turns the page kept from the first answer into the item."""
         if spider is not None and spider is not self:
             return
+        if self.shared and self.undated:
+            # Another worker's listings may have dated a page this one holds.
+            for key, day in state.shared_link_dates(self.crawler.settings, self.profile.name, self.undated).items():
+                known = self.undated_dates.get(key)
+                if known is None or (has_clock_time(day) and not has_clock_time(known)):
+                    self.undated_dates[key] = day
         dated = [(key, self.undated_dates.pop(key)) for key in list(self.undated_dates) if key in self.undated]
         if not dated:
             return
         for key, day in dated:
             held, held_urls = self.undated.pop(key)
+            release(held)
             # The page travels as its raw form: a shared crawl's queue keeps requests in Redis.
             kept = raw_page(held, self.rules.name, held_urls)
             self.crawler.engine.crawl(
@@ -270,6 +278,9 @@ class GenericSpider(SiteSpider):
                 yield self.article_item(page, response, urls, seen)  # a listing read earlier dated it already
             else:
                 self.undated[key] = (response, urls)
+                # In a shared crawl its request stays in this worker's in-flight list meanwhile: if the worker dies,
+                # another fetches the page again (crawler/frontier.py).
+                response.request.meta[HOLDING] = True
                 if seen is not None:
                     self.undated_dates[key] = seen
         else:
@@ -280,10 +291,11 @@ class GenericSpider(SiteSpider):
                 self.listing_candidates[key] = (response.status, bool(following), keys)
             else:
                 self.remember(key, "no_article", status=response.status)
+        shown: dict[str, str] = {}
         for link in links:
             key = canonical_url(link.url, self.rules.keep_params)
             if link.date and (key not in self.link_dates or has_clock_time(link.date)):
-                self.link_dates[key] = link.date  # the best date a listing showed for it: with the time if any
+                self.link_dates[key] = shown[key] = link.date  # the best date a listing showed: with the time if any
             if not link.date or key not in self.undated:
                 continue
             if not has_clock_time(link.date):
@@ -293,7 +305,10 @@ class GenericSpider(SiteSpider):
                 continue
             held, held_urls = self.undated.pop(key)
             self.undated_dates.pop(key, None)
+            release(held)
             yield self.article_item(self.article_page(held), held, held_urls, link.date)
+        if self.shared and shown:
+            state.share_link_dates(self.crawler.settings, self.profile.name, shown)
         fresh = 0
         for link in links:
             url = self.wanted(link.url)
@@ -343,6 +358,12 @@ class GenericSpider(SiteSpider):
             url = self.wanted(urljoin(response.url, link.strip())) if link and link.strip() else None
             if url:
                 yield self.request(url, self.parse_page, listing_date=date and date.strip(), edunews_article=True)
+
+
+def release(held: Response) -> None:
+    """A held page is read (or given up): its request may be acknowledged."""
+    if held.request is not None:
+        held.request.meta.pop(HOLDING, None)
 
 
 # A date archive's path: '/2019/11/', '/2019/'.

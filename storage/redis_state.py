@@ -19,6 +19,7 @@ writer). Every key starts with `edunews:`, so one Redis database can also serve 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -34,6 +35,12 @@ VALIDATORS = PREFIX + "validators"
 WRITER = PREFIX + "writer"
 # A worker that has not beaten for this long is dead: its requests in flight go back to the queue.
 WORKER_TIMEOUT = 30
+
+
+@functools.cache
+def shared_client(url: str):
+    """One client per Redis URL for the process (components that connect once keep their own)."""
+    return connect(url)
 
 
 def connect(url: str):
@@ -78,6 +85,11 @@ class SiteKeys:
 
     def inflight(self, worker: str) -> str:
         return f"{self.base}inflight:{worker}"
+
+    @property
+    def link_dates(self) -> str:
+        """Generic mode: the best date a listing showed beside each link (for pages held by any worker)."""
+        return self.base + "link_dates"
 
     @property
     def known(self) -> str:
@@ -191,6 +203,30 @@ def forget_upto(client, last_id: str) -> None:
 def backlog(client) -> int:
     """Messages the writer has not stored yet: it drops each from the stream once stored."""
     return client.xlen(ITEMS_STREAM)
+
+
+# -- Generic mode: link dates shared by the workers of a site's crawl -------------------------------------------
+
+
+def share_link_dates(client, site: str, dates: Mapping[str, str], timed: Iterable[str]) -> None:
+    """Record listing dates of links; those in `timed` (with a clock time) replace a day alone, never the reverse."""
+    key = SiteKeys(site).link_dates
+    timed = set(timed)
+    pipe = client.pipeline()
+    for url, date in dates.items():
+        if url in timed:
+            pipe.hset(key, url, date)
+        else:
+            pipe.hsetnx(key, url, date)
+    pipe.execute()
+
+
+def link_dates(client, site: str, urls: Iterable[str]) -> dict[str, str]:
+    urls = list(urls)
+    if not urls:
+        return {}
+    found = client.hmget(SiteKeys(site).link_dates, urls)
+    return {url: date.decode() for url, date in zip(urls, found, strict=True) if date is not None}
 
 
 # -- State the writer publishes --------------------------------------------------------------------------------

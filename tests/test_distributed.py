@@ -376,3 +376,75 @@ def test_a_crawl_of_one_process_needs_no_redis(monkeypatch):
         with pytest.raises(NotConfigured):
             component.from_crawler(crawler)
     assert isinstance(StorePipeline.from_crawler(crawler), StorePipeline)
+
+
+def test_a_worker_killed_while_holding_undated_pages_loses_none_of_them(redis_db, tmp_path):
+    """Generic mode holds an article page without a date until a listing dates it. A worker killed while holding
+    such pages (their listing not read yet) keeps their requests in flight: the next worker fetches and dates them."""
+    import threading
+
+    from test_faults import FAST as SITE_FAST
+    from test_faults import serve
+    from test_generic_undated import EXPECTED, stored_articles, undated_site
+
+    client = redis.Redis.from_url(redis_db)
+    gate = threading.Event()
+    with serve(undated_site(listing_gate=gate), []) as site:
+        db = tmp_path / "shared.sqlite"
+        writer = start_writer(redis_db, db)
+
+        def worker() -> subprocess.Popen:
+            return edunews("crawl", site.base + "/", "--frontier", redis_db, *SITE_FAST,
+                           "--set", f"EDUNEWS_WORKER_TIMEOUT={WORKER_TIMEOUT}")
+
+        first = worker()
+
+        def holds_all_three() -> bool:
+            held = [field for key in client.scan_iter(match=f"edunews:site:*:inflight:*:{first.pid}")
+                    for field in client.hkeys(key)]
+            return all(any(f"/tin/{n}.html".encode() in field for field in held) for n in (1, 2, 3))
+
+        wait_for(holds_all_three, what="the first worker to hold the three undated pages")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        gate.set()
+        code, err = finished(worker())
+        assert code in (0, 1), err  # 1: the site has no sitemap.xml (a 404)
+        drain_and_stop(writer, redis_db)
+    assert stored_articles(db) == EXPECTED
+    assert not list(client.scan_iter(match="edunews:site:*:inflight:*"))
+
+
+def test_link_dates_shared_between_workers_keep_the_fullest(redis_db):
+    """What one worker's listings showed beside a link reaches the others; a time never gives way to a day."""
+    from scrapy.settings import Settings
+
+    from crawler import state
+
+    settings = Settings({"EDUNEWS_FRONTIER": redis_db})
+    a, b, c = "http://127.0.0.1/tin/1.html", "http://127.0.0.1/tin/2.html", "http://127.0.0.1/tin/3.html"
+    state.share_link_dates(settings, "truong", {a: "(19/07/2022)", b: "18/07/2022 08:30"})
+    state.share_link_dates(settings, "truong", {a: "19/07/2022 14:05", b: "(18/07/2022)"})
+    assert state.shared_link_dates(settings, "truong", [a, b, c]) == {a: "19/07/2022 14:05", b: "18/07/2022 08:30"}
+    assert state.shared_link_dates(settings, "another-site", [a]) == {}
+
+
+def test_generic_mode_shares_the_dates_listings_show(redis_db, tmp_path):
+    """Generic mode with two workers: pages held for want of a date are dated by the listing, whichever worker read
+    it, and the archive is a single crawl's."""
+    from test_faults import FAST as SITE_FAST
+    from test_faults import serve
+    from test_generic_undated import EXPECTED, stored_articles, undated_site
+
+    with serve(undated_site(), []) as site:
+        db = tmp_path / "shared.sqlite"
+        writer = start_writer(redis_db, db)
+        workers = [
+            edunews("crawl", site.base + "/", "--frontier", redis_db, *SITE_FAST,
+                    "--set", f"EDUNEWS_WORKER_TIMEOUT={WORKER_TIMEOUT}")
+            for _ in range(2)
+        ]
+        outcomes = [finished(worker) for worker in workers]
+        assert all(code in (0, 1) for code, _ in outcomes), outcomes  # 1: the site has no sitemap.xml (a 404)
+        drain_and_stop(writer, redis_db)
+    assert stored_articles(db) == EXPECTED
