@@ -1,13 +1,13 @@
 """A shared crawl with 1, 2 and 3 workers: pages per second, and whether the one writer keeps up.
 
-Five generated sites (bench/_gensite.py, as bench/crawl.py) are served from memory on 127.0.0.x and a
-redis-server of its own (bench/_redis.py: a free loopback port, nothing saved) holds the frontier. For each worker
-count N, one after the other: Redis is emptied, a fresh writer (`edunews store --from`) starts on a fresh archive,
-N workers (`edunews crawl SITE... --frontier`, politeness off) start at once on all five sites, and the bench waits
-until every worker has exited and the writer's backlog (XLEN of the items stream) is empty, then stops the writer
-with SIGTERM. Every ~0.5 s it samples the requests queued and in flight over all sites' frontiers, the backlog and
-the writer's stored-article count (and times one PING). A last run (skip with --no-writer-after) crawls with one
-worker and starts the writer only once it has exited: the writer's pace with the machine to itself.
+Five generated sites (bench/_gensite.py, as bench/crawl.py) are served from memory on 127.0.0.x and a redis-server
+of its own (edunews/fixtures/redis_server.py: a free loopback port, nothing saved) holds the frontier. For each
+worker count N, one after the other: Redis is emptied, a fresh writer (`edunews store --from`) starts on a fresh
+archive, N workers (`edunews crawl SITE... --frontier`, politeness off) start at once on all five sites, and the
+bench waits until every worker has exited and the writer's backlog (XLEN of the items stream) is empty, then stops
+the writer with SIGTERM. Every ~0.5 s it samples the requests queued and in flight over all sites' frontiers, the
+backlog and the writer's stored-article count (and times one PING). A last run (skip with --no-writer-after) crawls
+with one worker and starts the writer only once it has exited: the writer's pace with the machine to itself.
 
 Prints per run: wall seconds (workers' start to the last one's exit; "done s": when the last article was stored
 with nothing queued or in flight, the rest being the workers noticing the end), pages fetched (the crawl records
@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bench._gensite import PER_PAGE, serve_generated, sites_toml  # noqa: E402
-from bench._redis import redis_binary, redis_server  # noqa: E402
 from bench.crawl import FAST  # noqa: E402
+from edunews.fixtures.redis_server import redis_binary, redis_server  # noqa: E402
 from storage import redis_state  # noqa: E402
 
 

@@ -23,11 +23,14 @@ sends them to the one writer (`edunews store`). Redis keys and messages: storage
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -213,12 +216,22 @@ class FrontierScheduler(Scheduler):
         self.server.delete(self.keys.link_dates)
 
     def next_request(self) -> Request | None:
-        self.acknowledge()
-        if self.queue.taking() >= self.prefetch:
-            # Scrapy would take up to CONCURRENT_REQUESTS into its own queues, where they wait for the host's two
-            # slots while other workers idle; a worker holds only what it can start soon.
+        try:
+            self.acknowledge()
+            if self.queue.taking() >= self.prefetch:
+                # Scrapy would take up to CONCURRENT_REQUESTS into its own queues, where they wait for the host's two
+                # slots while other workers idle; a worker holds only what it can start soon.
+                return None
+            return super().next_request()
+        except RedisError as exc:  # Redis away: nothing to take now; the heartbeat decides when to give up
+            logger.warning("%s: the frontier did not answer: %s", self.keys.site, exc)
             return None
-        return super().next_request()
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return super().has_pending_requests()
+        except RedisError:
+            return False
 
     def acknowledge(self) -> int:
         """Acknowledge what the engine has finished with."""
@@ -264,6 +277,8 @@ class FrontierScheduler(Scheduler):
         return False
 
 
+# The close reason of a worker whose Redis stopped answering; its crawl's status is 'failed' (exit 6).
+FRONTIER_LOST = "frontier_lost"
 # How often a worker with nothing to do looks at the shared queue again.
 POLL_SECONDS = 0.5
 
@@ -290,6 +305,8 @@ class FrontierWorker:
         self.worker = worker_of(settings)
         self.timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT")
         self.loop: task.LoopingCall | None = None
+        self.answered = time.monotonic()  # when Redis last took a heartbeat
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -312,12 +329,17 @@ class FrontierWorker:
 
     def spider_idle(self, spider) -> None:
         scheduler = self._scheduler()
-        if scheduler is None:
+        if scheduler is None or self.stopping:
             return
         self.beat()
-        scheduler.acknowledge()
-        scheduler.recover()
-        if len(scheduler.queue) or scheduler.others_in_flight():
+        try:
+            scheduler.acknowledge()
+            scheduler.recover()
+            busy = len(scheduler.queue) or scheduler.others_in_flight()
+        except RedisError as exc:
+            self.lost(exc)
+            busy = not self.stopping  # wait for Redis, up to EDUNEWS_WORKER_TIMEOUT
+        if busy:
             raise DontCloseSpider
         logger.info("%s: nothing queued or in flight: this worker's part is done", site_of(spider))
 
@@ -339,8 +361,19 @@ class FrontierWorker:
         figures["state"] = state
         try:
             redis_state.beat(self.server, self.worker, figures, self.timeout)
+            self.answered = time.monotonic()
         except Exception as exc:  # Redis away for a moment: the next beat tries again
             logger.warning("worker heartbeat not sent: %s", exc)
+            self.lost(exc)
+
+    def lost(self, exc: Exception) -> None:
+        """Redis silent for longer than a worker may be: the others (and the writer) count this worker dead, and it
+        cannot take, finish or hand on anything. It stops (status failed) rather than wait for ever."""
+        if self.stopping or time.monotonic() - self.answered <= self.timeout or self.crawler.engine is None:
+            return
+        self.stopping = True
+        logger.error("the frontier's Redis has not answered for %d s (%s): this worker stops", self.timeout, exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=FRONTIER_LOST))
 
     def _scheduler(self) -> FrontierScheduler | None:
         engine = self.crawler.engine

@@ -53,6 +53,8 @@ VI_TABLES: dict[str, str] = {
 }
 VI_COLUMNS: dict[str, str] = {
     "kind": "loại địa chỉ",
+    "stream": "hàng đợi Redis",
+    "last_id": "mã tin nhắn cuối cùng đã lưu",
     "target": "địa chỉ chuyển tới",
     "learned_at": "học lúc",
     "profile": "quy tắc học được (JSON)",

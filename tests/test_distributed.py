@@ -153,11 +153,11 @@ def start_workers(count: int, url: str, sites: Path) -> list[subprocess.Popen]:
     ]
 
 
-def drain_and_stop(writer: subprocess.Popen, url: str) -> str:
+def drain_and_stop(writer: subprocess.Popen, url: str, stop: int = signal.SIGTERM) -> str:
     """Wait until the writer stored everything the workers sent, then stop it as an operator would."""
     client = redis.Redis.from_url(url)
     wait_for(lambda: client.xlen(redis_state.ITEMS_STREAM) == 0, what="the writer's backlog to empty")
-    writer.send_signal(signal.SIGTERM)
+    writer.send_signal(stop)
     code, err = finished(writer, timeout=60)
     assert code == 0, err
     return err
@@ -248,6 +248,26 @@ def test_killed_worker_and_killed_writer_lose_nothing_and_store_nothing_twice(se
     # The killed worker's crawls are recorded as interrupted; the others' as they ended.
     assert crawls and all(status != "running" for _, status in crawls)
     assert all(status == "interrupted" for spider, status in crawls if spider.endswith(f":{victim.pid}"))
+
+
+def test_a_second_shared_crawl_fetches_only_what_the_archive_lacks(served, single, redis_db, tmp_path):
+    """The writer publishes the archive's article URLs: the next night's workers skip them, as a plain rerun does."""
+    db = tmp_path / "shared.sqlite"
+    writer = start_writer(redis_db, db)
+    assert all(code in (0, 1) for code, _ in map(finished, start_workers(2, redis_db, single["sites"])))
+    drain_and_stop(writer, redis_db, stop=signal.SIGINT)
+    first = contents(db)
+
+    writer = start_writer(redis_db, db)  # a new writer publishes the state from the archive
+    before = log_lengths(served)
+    outcomes = [finished(worker) for worker in start_workers(2, redis_db, single["sites"])]
+    assert all(code in (0, 1) for code, _ in outcomes), outcomes
+    drain_and_stop(writer, redis_db)
+    again = {target for _, target in requests_made(served, before)}
+    stored = {url.split("/", 3)[3] for url in first["articles"]}
+    assert again and not again & {"/" + path for path in stored}
+    assert any("known skipped" in line for _, err in outcomes for line in err.splitlines())
+    assert not differences(contents(db), first)
 
 
 def test_workers_respect_one_delay_per_host_together(redis_db):
@@ -448,3 +468,23 @@ def test_generic_mode_shares_the_dates_listings_show(redis_db, tmp_path):
         assert all(code in (0, 1) for code, _ in outcomes), outcomes  # 1: the site has no sitemap.xml (a 404)
         drain_and_stop(writer, redis_db)
     assert stored_articles(db) == EXPECTED
+
+
+def test_a_worker_whose_redis_goes_away_stops_with_failure(served, single):
+    """A worker cannot take, finish or hand on anything without its Redis: once Redis has been silent for longer
+    than EDUNEWS_WORKER_TIMEOUT it stops with status failed (exit 6) instead of waiting for ever."""
+    from edunews.fixtures.redis_server import redis_binary, redis_server
+
+    binary = redis_binary()
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    with redis_server(binary) as url:
+        client = redis.Redis.from_url(url)
+        worker = start_workers(1, url, single["sites"])[0]
+        wait_for(lambda: any(client.hlen(key) for key in client.scan_iter(match="edunews:site:*:inflight:*")),
+                 what="the worker to take requests")
+    # The server is stopped here, mid-crawl.
+    code, err = finished(worker)
+    assert code == 6, err[-3000:]
+    assert "the frontier's Redis has not answered" in err
+    assert "failed" in err.splitlines()[-1]

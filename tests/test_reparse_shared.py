@@ -11,11 +11,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import redis
+from test_distributed import start_writer, wait_for
 
 from edunews.demo import sites_toml
 from edunews.fixtures.server import SITES_ROOT, serve_sites, site_names
@@ -38,14 +38,6 @@ def edunews(*args: str) -> subprocess.Popen:
 def finished(process: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=timeout)
     return process.returncode, out, err
-
-
-def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def copy_archive(source: Path, target: Path) -> Path:
@@ -99,14 +91,6 @@ def local(crawled):
     return {"db": db, "pages": pages, "stored": pages - skipped, "articles": articles(db), "revisions": revisions(db)}
 
 
-def start_writer(url: str, db: Path) -> subprocess.Popen:
-    writer = edunews("store", "--from", url, "--db", str(db))
-    client = redis.Redis.from_url(url)
-    wait_for(lambda: redis_state.writer_figures(client) is not None or writer.poll() is not None, what="writer")
-    assert writer.poll() is None, writer.communicate()[1]
-    return writer
-
-
 def worker(url: str, sites: Path) -> subprocess.Popen:
     return edunews("reparse", "--work", "--frontier", url, "--sites", str(sites), "--worker-timeout", WORKER_TIMEOUT)
 
@@ -123,11 +107,10 @@ def drain_and_stop(writer: subprocess.Popen, url: str) -> dict:
     """Wait until the writer stored everything the workers sent, then stop it as an operator would; its figures."""
     client = redis.Redis.from_url(url)
     wait_for(lambda: client.xlen(redis_state.ITEMS_STREAM) == 0, what="the writer's backlog to empty")
-    figures = redis_state.writer_figures(client)
     writer.send_signal(signal.SIGTERM)
     code, _, err = finished(writer, timeout=60)
     assert code == 0, err[-2000:]
-    return figures["stored"]
+    return redis_state.writer_figures(client)["stored"]  # as the writer left them when it stopped
 
 
 def sent(out: str) -> int:
