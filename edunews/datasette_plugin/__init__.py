@@ -1,0 +1,184 @@
+"""Datasette plugin: the archive read as news, under `edunews serve` and plain `datasette archive.sqlite` alike.
+
+- `_search` uses the diacritic-aware index. Datasette turns `?_search=` (and its search box, and canned
+  queries that call escape_fts) into `... MATCH escape_fts(:search)` against the table's `fts_table`.
+  Replacing the SQL function escape_fts on every connection routes the query to the right columns: the
+  exact ones when it carries diacritics, `folded` when it has none. Every word is quoted, so punctuation and
+  FTS5 operators never raise an error.
+- Metadata (descriptions in English and Vietnamese, facets, search wiring, canned queries) for every database
+  that is an archive, through `get_metadata`, so plain Datasette gets it without a metadata file.
+- Templates (the package's templates folder, where Datasette looks for a plugin's): `articles?_search=` reads like a
+  search engine's results; the row page of an article reads as the article; column descriptions are folded
+  into a <details>; `/-/dashboard` shows the archive at a glance (server-side SVG, nothing loaded from
+  elsewhere).
+- The long text columns of articles and revisions are left out of their list pages unless asked for
+  (`_col=` / `_nocol=`): an ASGI wrapper adds `_nocol=` to a bare list URL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from storage.search import match_expression
+
+# Matches nothing: a query without any word (only punctuation) then gives an empty result, not an error.
+NO_MATCH = '{folded} : ("")'
+# List pages leave these out by default (each fills a screen per row).
+LONG_COLUMNS: dict[str, tuple[str, ...]] = {"articles": ("body_text", "body_html"), "revisions": ("body_text",)}
+DASHBOARD_PATH = "/-/dashboard"
+
+# Database file -> its tables and views when it is an archive (has articles and articles_fts), else None.
+_archives: dict[tuple[str, float], set[str] | None] = {}
+
+
+def diacritic_aware_fts(query: str | None) -> str:
+    """The FTS5 MATCH expression for a user's search text (see storage.search.match_expression)."""
+    return match_expression(query or "") or NO_MATCH
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn) -> None:
+    # Called after Datasette's own hook (trylast) that registers its escape_fts, so this one wins.
+    conn.create_function("escape_fts", 1, diacritic_aware_fts, deterministic=True)
+
+
+def archive_tables(datasette, database: str | None) -> set[str] | None:
+    """The tables and views of `database` when it is an edunews archive, else None (read once per file version)."""
+    db = datasette.databases.get(database) if database else None
+    path = getattr(db, "path", None)
+    if not path or getattr(db, "is_memory", False) or not Path(path).is_file():
+        return None
+    key = (path, Path(path).stat().st_mtime)
+    if key not in _archives:
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            names = set()
+        _archives[key] = names if {"articles", "articles_fts"} <= names else None
+    return _archives[key]
+
+
+def archive_names(datasette) -> list[str]:
+    return [name for name in datasette.databases if archive_tables(datasette, name) is not None]
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table) -> dict[str, Any]:
+    from edunews.serve import DESCRIPTION, TITLE, build_metadata
+
+    databases: dict[str, Any] = {}
+    for name in archive_names(datasette):
+        databases.update(build_metadata(name, archive_tables(datasette, name))["databases"])
+    if not databases:
+        return {}
+    return {"title": TITLE, "description": DESCRIPTION, "databases": databases}
+
+
+@hookimpl
+def extra_template_vars(template, database, table, columns, view_name, request, datasette):
+    async def inner() -> dict[str, Any]:
+        from edunews import analyst
+
+        extra: dict[str, Any] = {"edunews_dashboard": DASHBOARD_PATH if archive_names(datasette) else None}
+        if request is None or archive_tables(datasette, database) is None or table != "articles":
+            return extra
+        db = datasette.get_database(database)
+        args = request.args
+        if view_name == "table" and args.get("_search") is not None and args.get("_view") != "table":
+            query = args.get("_search") or ""
+            try:
+                page = int(args.get("_page") or 1)
+            except ValueError:
+                page = 1
+            newest = args.get("_sort_desc") == "published_at"
+            site = args.get("site") or None
+            found = await db.execute_fn(lambda conn: analyst.search_page(conn, query, page, site, newest))
+            pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+            base = [(k, v) for k, v in pairs if k not in ("_page", "_sort_desc", "_sort", "_next")]
+            found.update(
+                query=query, site=site,
+                page_url=lambda n: "?" + urllib.parse.urlencode([*base, ("_page", n)]),
+                relevance_url="?" + urllib.parse.urlencode(base),
+                newest_url="?" + urllib.parse.urlencode([*base, ("_sort_desc", "published_at")]),
+                table_url="?" + urllib.parse.urlencode([*pairs, ("_view", "table")]),
+            )
+            extra["edunews_search"] = found
+        elif view_name == "row":
+            pks = request.url_vars.get("pks", "")
+            try:
+                article_id = int(pks)
+            except ValueError:
+                return extra
+            extra["edunews_article"] = await db.execute_fn(lambda conn: analyst.article(conn, article_id))
+        return extra
+
+    return inner
+
+
+async def dashboard_view(datasette, request) -> Response:
+    from edunews import analyst
+
+    names = archive_names(datasette)
+    database = request.args.get("db") or (names[0] if names else None)
+    if database not in names:
+        return Response.html("Không có kho bài viết — no archive is served", status=404)
+    data = await datasette.get_database(database).execute_fn(analyst.dashboard)
+    return Response.html(
+        await datasette.render_template(
+            "edunews_dashboard.html", {"database": database, "databases": names, **data}, request=request
+        )
+    )
+
+
+@hookimpl
+def register_routes(datasette) -> list:
+    return [(r"^/-/dashboard$", dashboard_view)]
+
+
+@hookimpl
+def menu_links(datasette, actor, request) -> list[dict[str, str]]:
+    if not archive_names(datasette):
+        return []
+    return [{"href": datasette.urls.path(DASHBOARD_PATH), "label": "Tổng quan — Dashboard"}]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def hide_long_columns(scope, receive, send):
+            if scope["type"] == "http" and scope.get("method") == "GET":
+                target = _without_long_columns(datasette, scope)
+                if target is not None:
+                    await Response.redirect(target).asgi_send(send)
+                    return
+            await app(scope, receive, send)
+
+        return hide_long_columns
+
+    return wrap
+
+
+def _without_long_columns(datasette, scope) -> str | None:
+    """The URL to redirect a bare HTML list page of articles or revisions to, with its long columns left out."""
+    parts = scope.get("path", "").strip("/").split("/")
+    if len(parts) != 2 or parts[1] not in LONG_COLUMNS:
+        return None
+    query = scope.get("query_string", b"").decode("latin-1")
+    params = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    if any(key in ("_col", "_nocol", "_all") for key, _ in params):
+        return None
+    tables = archive_tables(datasette, parts[0])
+    if tables is None or parts[1] not in tables:
+        return None
+    params += [("_nocol", column) for column in LONG_COLUMNS[parts[1]]]
+    return f"{scope.get('root_path', '')}/{parts[0]}/{parts[1]}?{urllib.parse.urlencode(params)}"
