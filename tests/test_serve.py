@@ -308,7 +308,8 @@ def test_browser_search_box(datasette, archive, tmp_path):
         box.submit()
         WebDriverWait(browser, 20).until(expected_conditions.url_contains("_search="))
         WebDriverWait(browser, 20).until(
-            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table.rows-and-columns"))
+            # The plugin shows a search on articles as a list of results, not a table.
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "ol.edunews-results"))
         )
         browser.save_screenshot(str(artifacts / "articles-search-dao-tao.png"))
         assert browser.find_element(By.NAME, "_search").get_attribute("value") == "dao tao"
