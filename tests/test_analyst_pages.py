@@ -66,6 +66,10 @@ def test_list_pages_leave_long_columns_out(datasette):  # noqa: F811
     assert 'class="col-body_text' not in page and 'class="col-title' in page
     # Column descriptions folded away, not a wall above the rows.
     assert '<details class="edunews-columns">' in page
+    # One click away.
+    link = re.search(r'<p class="edunews-all-columns">.*?href="([^"]+)"', page, re.S).group(1)
+    url, page = get(f"{datasette}/archive/articles" + link.replace("&amp;", "&"))
+    assert "_nocol" not in url and 'class="col-body_text' in page
     # One `_col=` away.
     url, page = get(f"{datasette}/archive/articles?_col=title&_col=body_text")
     assert "_nocol" not in url and 'class="col-body_text' in page

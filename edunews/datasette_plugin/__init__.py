@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 
 from storage.search import match_expression
@@ -90,7 +91,14 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
         from edunews import analyst
 
         extra: dict[str, Any] = {"edunews_dashboard": DASHBOARD_PATH if archive_names(datasette) else None}
-        if request is None or archive_tables(datasette, database) is None or table != "articles":
+        if request is None or archive_tables(datasette, database) is None:
+            return extra
+        if view_name == "table" and table in LONG_COLUMNS and request.args.getlist("_nocol"):
+            # `_all` stops the wrapper from leaving the long columns out again.
+            pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if k not in ("_nocol", "_col")]
+            extra["edunews_all_columns"] = "?" + urllib.parse.urlencode([*kept, ("_all", "1")])
+        if table != "articles":
             return extra
         db = datasette.get_database(database)
         args = request.args
@@ -170,7 +178,7 @@ def asgi_wrapper(datasette):
 
 def _without_long_columns(datasette, scope) -> str | None:
     """The URL to redirect a bare HTML list page of articles or revisions to, with its long columns left out."""
-    parts = scope.get("path", "").strip("/").split("/")
+    parts = [tilde_decode(part) for part in scope.get("path", "").strip("/").split("/")]
     if len(parts) != 2 or parts[1] not in LONG_COLUMNS:
         return None
     query = scope.get("query_string", b"").decode("latin-1")
@@ -181,4 +189,5 @@ def _without_long_columns(datasette, scope) -> str | None:
     if tables is None or parts[1] not in tables:
         return None
     params += [("_nocol", column) for column in LONG_COLUMNS[parts[1]]]
-    return f"{scope.get('root_path', '')}/{parts[0]}/{parts[1]}?{urllib.parse.urlencode(params)}"
+    path = "/".join(tilde_encode(part) for part in parts)
+    return f"{scope.get('root_path', '')}/{path}?{urllib.parse.urlencode(params)}"
