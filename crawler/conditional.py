@@ -20,24 +20,21 @@ anyway. Generic discovery pages are always read in full, as their links are how 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler import settings as defaults
 from crawler.crawlstats import error_count
 from storage import redis_state, validators
+from storage.archive import utc_now
 
 logger = logging.getLogger(__name__)
 
 NOT_MODIFIED = 304
 # Article validators are written (and 304'd articles touched) in batches of this size, bounding what is held.
 FLUSH_EVERY = 200
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -66,7 +63,7 @@ class ConditionalGetMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("EDUNEWS_CONDITIONAL_GET", True):
+        if not settings.getbool("EDUNEWS_CONDITIONAL_GET", defaults.EDUNEWS_CONDITIONAL_GET):
             raise NotConfigured
         if settings.get("EDUNEWS_FRONTIER"):
             return cls(crawler, None, shared=redis_state.connect(settings.get("EDUNEWS_FRONTIER")))
@@ -137,7 +134,7 @@ class ConditionalGetMiddleware:
         return response
 
     def _flush(self, final: bool = False) -> None:
-        now = _now()
+        now = utc_now()
         conn = self._conn()
         done = validators.stored(conn, [entry[0] for entry in self.articles])
         validators.record(conn, [entry for entry in self.articles if entry[0] in done], now)
@@ -154,7 +151,7 @@ class ConditionalGetMiddleware:
         try:
             self._flush(final=True)
             if self.listings and self._complete_run(spider, reason):
-                validators.record(self._conn(), self.listings.values(), _now())
+                validators.record(self._conn(), self.listings.values(), utc_now())
         finally:
             if self.conn is not None:
                 self.conn.close()

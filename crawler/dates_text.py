@@ -11,17 +11,16 @@ import html
 import re
 import unicodedata
 
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+from crawler.chars import INVISIBLE, SPACES
+
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SLASHES = "\u2044\u2215\uff0f"
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-_SPACES += "\u202f\u205f\u3000"
 
 # One character in, at most one out: the offsets of the other characters do not move.
-_TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
+_TABLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
 _TABLE.update({ord(c): "-" for c in _DASHES})
 _TABLE.update({ord(c): "/" for c in _SLASHES})
-_TABLE.update({ord(c): " " for c in _SPACES})
+_TABLE.update({ord(c): " " for c in SPACES})
 _ODD = re.compile("[" + "".join(chr(k) for k in _TABLE) + "]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An entity, or one base character with the combining marks that follow it (NFD Vietnamese).

@@ -8,6 +8,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler import settings as defaults
 from crawler.crawlstats import error_count
 
 
@@ -25,7 +26,7 @@ class ProgressLine:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("EDUNEWS_PROGRESS", True) or not sys.stderr.isatty():
+        if not crawler.settings.getbool("EDUNEWS_PROGRESS", defaults.EDUNEWS_PROGRESS) or not sys.stderr.isatty():
             raise NotConfigured
         extension = cls(crawler.stats)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

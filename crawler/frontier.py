@@ -37,6 +37,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler import settings as defaults
 from crawler.crawlstats import error_count
 from storage import redis_state
 
@@ -168,7 +169,8 @@ class FrontierScheduler(Scheduler):
     def from_crawler(cls, crawler):
         settings = crawler.settings
         server = redis_state.connect(frontier_url(settings))
-        return cls(server, crawler, worker_of(settings), settings.getint("EDUNEWS_WORKER_TIMEOUT"))
+        timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT", defaults.EDUNEWS_WORKER_TIMEOUT)
+        return cls(server, crawler, worker_of(settings), timeout)
 
     def open(self, spider) -> None:
         self.spider = spider
@@ -303,7 +305,7 @@ class FrontierWorker:
         settings = crawler.settings
         self.server = redis_state.connect(frontier_url(settings))
         self.worker = worker_of(settings)
-        self.timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT")
+        self.timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT", defaults.EDUNEWS_WORKER_TIMEOUT)
         self.loop: task.LoopingCall | None = None
         self.answered = time.monotonic()  # when Redis last took a heartbeat
         self.stopping = False

@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
+from crawler import settings as defaults
 from crawler.urls import site_key
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class TrapGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("EDUNEWS_MAX_QUERY_VARIANTS", 60), crawler.stats, crawler)
+        bound = crawler.settings.getint("EDUNEWS_MAX_QUERY_VARIANTS", defaults.EDUNEWS_MAX_QUERY_VARIANTS)
+        return cls(bound, crawler.stats, crawler)
 
     def _allowed(self, request: Request, spider) -> bool:
         if request.meta.get("edunews_trusted"):
@@ -52,6 +54,12 @@ class TrapGuardMiddleware:
             return False
         if _NEVER_FOLLOW.search(request.url):
             self.stats.inc_value("edunews/dropped/never_follow")
+            return False
+        rules = getattr(spider, "rules", None)
+        skip = rules.skip_url_re if rules is not None else None
+        if skip is not None and skip.search(request.url):
+            # The family's or profile's own never-news links (skip_url).
+            self.stats.inc_value("edunews/dropped/skip_url")
             return False
         if request.meta.get("edunews_article"):
             # A link a listing, sitemap or feed gave as an article: one script serving every article by its id
@@ -172,7 +180,7 @@ class OffsiteRedirectMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        allow = crawler.settings.getbool("EDUNEWS_ALLOW_OFFSITE_REDIRECTS", False)
+        allow = crawler.settings.getbool("EDUNEWS_ALLOW_OFFSITE_REDIRECTS", defaults.EDUNEWS_ALLOW_OFFSITE_REDIRECTS)
         return cls(allow, crawler.stats, crawler, resolve=resolve_addresses)
 
     def process_request(self, request, spider=None):

@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, deferred_to_future
 
+from crawler import settings as defaults
 from crawler import steps
 from crawler.crawlstats import error_count
 from crawler.frontier import frontier_url, worker_of
@@ -104,16 +105,16 @@ class _ArchiveEnd:
     crawler = None
     since: str | None = None
     until: str | None = None
-    alarm_share = 0.5
-    store_pages = True
+    alarm_share = defaults.EDUNEWS_ALARM_SHARE
+    store_pages = defaults.EDUNEWS_STORE_PAGES
 
     def configure(self, crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
         self.since = settings.get("EDUNEWS_SINCE") or None
         self.until = settings.get("EDUNEWS_UNTIL") or None
-        self.alarm_share = settings.getfloat("EDUNEWS_ALARM_SHARE", 0.5)
-        self.store_pages = settings.getbool("EDUNEWS_STORE_PAGES", True)
+        self.alarm_share = settings.getfloat("EDUNEWS_ALARM_SHARE", defaults.EDUNEWS_ALARM_SHARE)
+        self.store_pages = settings.getbool("EDUNEWS_STORE_PAGES", defaults.EDUNEWS_STORE_PAGES)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def admit(self, item: ArticleItem) -> dict | None:
@@ -235,7 +236,7 @@ class StreamPipeline(_ArchiveEnd):
         url = frontier_url(crawler.settings)
         if not url:
             raise NotConfigured
-        pipeline = cls(url, crawler.settings.getint("EDUNEWS_STREAM_MAX"))
+        pipeline = cls(url, crawler.settings.getint("EDUNEWS_STREAM_MAX", defaults.EDUNEWS_STREAM_MAX))
         pipeline.configure(crawler)
         return pipeline
 

@@ -15,31 +15,62 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 # One spider per configured site, built from the site profiles (spiders/sites/*.toml and EDUNEWS_SITES files).
 SPIDER_LOADER_CLASS = "spiders.loader.SiteSpiderLoader"
-# Extra site files (paths, ';'-separated in the environment) beside the packaged registry.
-EDUNEWS_SITES = [p for p in os.environ.get("EDUNEWS_SITES", "").split(os.pathsep) if p]
-# The archive.
+
+# -- edunews's own settings: each declared here once, with its default; the README lists them -------------------
+# Components read them with these values as their defaults (`settings.getint(NAME, settings_module.NAME)`), so a
+# component built from partial settings (a test, `scrapy shell`) behaves as in a crawl.
+
+# The SQLite archive (`--db`; also $EDUNEWS_DB).
 EDUNEWS_DB = os.environ.get("EDUNEWS_DB", "archive.sqlite")
-# How many listing pages to follow per start URL, and how deep generic discovery goes.
+# Extra site files beside the packaged registry ($EDUNEWS_SITES: paths separated by os.pathsep, ':' on Unix).
+EDUNEWS_SITES = [p for p in os.environ.get("EDUNEWS_SITES", "").split(os.pathsep) if p]
+# Whether the packaged site registry (spiders/sites/*.toml) is loaded beside EDUNEWS_SITES.
+EDUNEWS_PACKAGED_SITES = True
+# Refetch articles the archive already holds (`--refresh`).
+EDUNEWS_REFRESH = False
+# Keep only articles published on or after this day, YYYY-MM-DD (`--since`).
+EDUNEWS_SINCE = ""
+# Keep only articles published on or before this day, YYYY-MM-DD (`--until`).
+EDUNEWS_UNTIL = ""
+# A listing stops after this many consecutive pages holding only stored articles.
+EDUNEWS_STOP_AFTER_KNOWN_PAGES = 2
+# How many listing pages to follow per start URL.
 EDUNEWS_MAX_LISTING_PAGES = 50
+# Generic mode: how many links deep discovery goes from the start page (Scrapy's DEPTH_LIMIT).
 EDUNEWS_GENERIC_DEPTH = 4
+# Generic mode: the most pages one crawl of a site fetches (Scrapy's CLOSESPIDER_PAGECOUNT; `--max-pages` wins).
+EDUNEWS_GENERIC_MAX_PAGES = 2000
 # Generic mode tries the shipped families on the first page; False judges every page by generic rules alone.
 EDUNEWS_DETECT_FAMILY = True
-EDUNEWS_GENERIC_MAX_PAGES = 2000
 # Paths with more query-string variants than this are not followed further (calendar and filter traps).
 EDUNEWS_MAX_QUERY_VARIANTS = 60
+# A site raises an alarm when more than this share of its articles lack a title, a date or a body.
+EDUNEWS_ALARM_SHARE = 0.5
+# The progress line on a terminal.
 EDUNEWS_PROGRESS = True
+# The log goes to this file instead of stderr, which keeps only errors and the summary (`--log-file`).
+EDUNEWS_LOG_FILE = ""
+# The log file is rotated at this size.
+EDUNEWS_LOG_MAX_BYTES = 10 * 1024 * 1024
+# Old log files kept when it is rotated.
+EDUNEWS_LOG_BACKUPS = 5
 # Keep every stored article's raw page (compressed) for `edunews reparse` and `edunews export-warc`.
 EDUNEWS_STORE_PAGES = True
-# Generic mode: remember what each URL turned out to be (url_memory) and skip aliases, pages without an article
-# and dead links on reruns until they are this many days old; learn a site's template from its stored pages.
+# Conditional GETs (ETag / Last-Modified kept in the archive) for listing pages and refreshed articles.
+EDUNEWS_CONDITIONAL_GET = True
+# Redirects to other hosts are refused unless this is set (a site that moved domain); never into private networks.
+EDUNEWS_ALLOW_OFFSITE_REDIRECTS = False
+# Generic mode: remember what each URL turned out to be (url_memory); reruns skip aliases, pages without an article
+# and dead links.
 EDUNEWS_URL_MEMORY = True
+# Generic mode: a remembered URL is requested and judged again once its memory is this many days old.
 EDUNEWS_RECHECK_DAYS = _memory.RECHECK_DAYS
+# Generic mode: learn a site's template from its stored pages at the end of a crawl (learned_sites).
 EDUNEWS_LEARN = True
-
 # A crawl shared by several workers (crawler/frontier.py): the Redis that holds its frontier, e.g.
-# "redis://10.0.0.5:6379/0" (`edunews crawl --frontier URL`). Empty: the crawl runs in this process alone.
+# "redis://10.0.0.5:6379/0" (`edunews crawl --frontier URL`; also $EDUNEWS_FRONTIER). Empty: this process alone.
 EDUNEWS_FRONTIER = os.environ.get("EDUNEWS_FRONTIER", "")
-# This worker's name in `edunews status` (default host:pid).
+# This worker's name in `edunews status` (empty: host:pid).
 EDUNEWS_WORKER = ""
 # A worker silent for this many seconds is dead; its requests in flight go back to the queue. It beats every third.
 EDUNEWS_WORKER_TIMEOUT = 30
@@ -73,12 +104,6 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # An unattended crawler opens no control ports.
 REMOTE_CONTROL_ENABLED = False
-
-# Conditional GETs (ETag / Last-Modified kept in the archive) for listing pages and refreshed articles.
-EDUNEWS_CONDITIONAL_GET = True
-
-# Redirects to other hosts are refused unless this is set (a site that moved domain); never into private networks.
-EDUNEWS_ALLOW_OFFSITE_REDIRECTS = False
 
 DOWNLOADER_MIDDLEWARES = {
     # Before RobotsTxt (100): a refused redirect sends nothing, not even a robots.txt request.

@@ -8,14 +8,10 @@ template; what a generic crawl learned of the site's URLs goes back the same way
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from storage import learned, memory, redis_state
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from storage.archive import utc_now
 
 
 def _frontier(settings) -> str | None:
@@ -43,7 +39,7 @@ def remembered(settings, site: str) -> dict[str, memory.Remembered]:
     from storage import Archive
 
     with Archive(settings.get("EDUNEWS_DB")) as archive:
-        return memory.load(archive.db.conn, site, _now(), settings.getint("EDUNEWS_RECHECK_DAYS"))
+        return memory.load(archive.db.conn, site, utc_now(), settings.getint("EDUNEWS_RECHECK_DAYS"))
 
 
 def learned_selectors(settings, site: str) -> dict[str, Any] | None:

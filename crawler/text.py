@@ -15,6 +15,8 @@ import unicodedata
 
 import ftfy
 
+from crawler import chars
+
 # A Latin-1/cp1252 lead byte of a multi-byte UTF-8 sequence followed by a continuation byte shown as a character:
 # 'GiÃ¡o dá»¥c' for 'Giáo dục'. Correct Vietnamese never puts these pairs side by side, so the check is cheap and
 # keeps ftfy (which would otherwise cost ~0.5 ms per page) off clean text.
@@ -26,8 +28,8 @@ _MOJIBAKE = re.compile(
 _ENTITY_NAME = r"#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}"
 _ENTITY = re.compile(rf"&(?:{_ENTITY_NAME});")
 # Characters that are in the text and not on the screen: zero-width spaces and joiners, BOMs, soft hyphens.
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+INVISIBLE = re.compile(f"[{chars.INVISIBLE}]")
+_SPACES = re.compile(f"[ \t{chars.SPACES}]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from w3lib.encoding import html_to_unicode
@@ -13,6 +12,7 @@ from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.html import parse_document
 from crawler.steps import refine
 from crawler.urls import site_key
+from storage.archive import utc_now
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
@@ -34,8 +34,7 @@ def choose_rules(html: str, family: str | None, site_rules: FamilyRules | None) 
 def extract(html: str, url: str, rules: FamilyRules, site: str | None = None) -> dict[str, Any]:
     """The item the pipelines would store for this page, plus what the page object decided."""
     page = ArticlePage(html, url, rules)
-    fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-    item = refine(page_item(page, site or site_key(url), fetched_at), rules.boilerplate)
+    item = refine(page_item(page, site or site_key(url), utc_now()), rules.boilerplate)
     record = item.record()
     record["published_source"] = item.published_source
     record["family"] = rules.name

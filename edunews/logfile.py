@@ -15,8 +15,7 @@ from contextlib import contextmanager
 
 from scrapy.utils.log import TopLevelFormatter
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_BACKUPS = 5
+from crawler import settings as defaults
 
 
 @contextmanager
@@ -29,8 +28,8 @@ def rotating_log(settings, path: str) -> Iterator[logging.Handler]:
     formatter = logging.Formatter(fmt=settings.get("LOG_FORMAT"), datefmt=settings.get("LOG_DATEFORMAT"))
     to_file = logging.handlers.RotatingFileHandler(
         path,
-        maxBytes=settings.getint("EDUNEWS_LOG_MAX_BYTES", DEFAULT_MAX_BYTES),
-        backupCount=settings.getint("EDUNEWS_LOG_BACKUPS", DEFAULT_BACKUPS),
+        maxBytes=settings.getint("EDUNEWS_LOG_MAX_BYTES", defaults.EDUNEWS_LOG_MAX_BYTES),
+        backupCount=settings.getint("EDUNEWS_LOG_BACKUPS", defaults.EDUNEWS_LOG_BACKUPS),
         encoding=settings.get("LOG_ENCODING") or "utf-8",
     )
     to_file.setLevel(settings.get("LOG_LEVEL"))

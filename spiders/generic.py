@@ -27,6 +27,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
+from crawler import settings as defaults
 from crawler import state
 from crawler.extract.detect import detect_family
 from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
@@ -37,8 +38,9 @@ from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile, families
-from spiders.site import SiteSpider, raw_page, raw_page_text, stored_response, utc_now
+from spiders.site import SiteSpider, raw_page, raw_page_text, stored_response
 from storage import learned, memory
+from storage.archive import utc_now
 
 # Undated article pages kept at once while waiting for a dated link to them.
 MAX_UNDATED = 500
@@ -50,7 +52,16 @@ class GenericSpider(SiteSpider):
     """`scrapy crawl generic -a start_url=https://example.edu.vn/` (or `edunews crawl URL`)."""
 
     name = "generic"
-    custom_settings = {"DEPTH_LIMIT": 4, "CLOSESPIDER_PAGECOUNT": 2000}
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """Discovery's bounds: EDUNEWS_GENERIC_DEPTH and EDUNEWS_GENERIC_MAX_PAGES, at the spider's priority (an
+        operator's --max-pages or -s DEPTH_LIMIT still wins)."""
+        super().update_settings(settings)
+        depth = settings.getint("EDUNEWS_GENERIC_DEPTH", defaults.EDUNEWS_GENERIC_DEPTH)
+        pages = settings.getint("EDUNEWS_GENERIC_MAX_PAGES", defaults.EDUNEWS_GENERIC_MAX_PAGES)
+        settings.set("DEPTH_LIMIT", depth, priority="spider")
+        settings.set("CLOSESPIDER_PAGECOUNT", pages, priority="spider")
 
     def __init__(self, *args: Any, start_url: str | None = None, **kwargs: Any) -> None:
         if not start_url:
@@ -81,12 +92,12 @@ class GenericSpider(SiteSpider):
         # In a shared crawl the state comes from, and goes back to, the writer through Redis (crawler/state.py).
         spider.shared = bool(settings.get("EDUNEWS_FRONTIER"))
         spider.has_state = spider.shared or bool(spider.db_path)
-        spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS")
+        spider.recheck_days = settings.getint("EDUNEWS_RECHECK_DAYS", defaults.EDUNEWS_RECHECK_DAYS)
         # EDUNEWS_URL_MEMORY=False: neither read nor written (every link requested again, as before it existed).
-        spider.use_memory = spider.has_state and settings.getbool("EDUNEWS_URL_MEMORY")
+        spider.use_memory = spider.has_state and settings.getbool("EDUNEWS_URL_MEMORY", defaults.EDUNEWS_URL_MEMORY)
         if spider.use_memory and not spider.refresh and not spider.only_url:
             spider.remembered = state.remembered(settings, spider.profile.name)
-        spider.learning = settings.getbool("EDUNEWS_LEARN")
+        spider.learning = settings.getbool("EDUNEWS_LEARN", defaults.EDUNEWS_LEARN)
         learns = spider.learning and spider.has_state
         selectors = state.learned_selectors(settings, spider.profile.name) if learns else None
         if selectors:
@@ -246,7 +257,7 @@ class GenericSpider(SiteSpider):
             return
         doc = parse_document(response.text)
         if response.meta.get("home"):
-            detect = self.crawler.settings.getbool("EDUNEWS_DETECT_FAMILY", True)
+            detect = self.crawler.settings.getbool("EDUNEWS_DETECT_FAMILY", defaults.EDUNEWS_DETECT_FAMILY)
             found = detect_family(doc, families().values()) if detect else None
             if found is not None:
                 self.rules = found

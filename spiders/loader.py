@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     except ImportError:  # pragma: no cover
         ISpiderLoader = None
 
+from crawler import settings as defaults
 from spiders.generic import GenericSpider
 from spiders.profiles import SiteProfile, load_sites
 from spiders.site import SiteSpider
@@ -43,7 +44,7 @@ def _loader(cls):
 class SiteSpiderLoader:
     def __init__(self, settings: BaseSettings) -> None:
         files = settings.getlist("EDUNEWS_SITES")
-        packaged = settings.getbool("EDUNEWS_PACKAGED_SITES", True)
+        packaged = settings.getbool("EDUNEWS_PACKAGED_SITES", defaults.EDUNEWS_PACKAGED_SITES)
         self.profiles = load_sites(files, packaged=packaged)
         self._spiders: dict[str, type] = {name: spider_class(p) for name, p in self.profiles.items()}
         self._spiders["generic"] = GenericSpider

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import settings as defaults
 from crawler import state
 from crawler.dates import parse_datetime
 from crawler.extract.listing import article_links, next_page
@@ -17,10 +18,7 @@ from crawler.html import parse_document
 from crawler.middlewares import OffsiteRedirect
 from crawler.urls import canonical_url, site_key
 from spiders.profiles import SiteProfile
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from storage.archive import utc_now
 
 
 class SiteSpider(scrapy.Spider):
@@ -57,9 +55,11 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if not spider.max_listing_pages:
-            spider.max_listing_pages = settings.getint("EDUNEWS_MAX_LISTING_PAGES", 50)
-        spider.refresh = spider.refresh or settings.getbool("EDUNEWS_REFRESH", False)
-        spider.stop_after_known = settings.getint("EDUNEWS_STOP_AFTER_KNOWN_PAGES", 2)
+            spider.max_listing_pages = settings.getint("EDUNEWS_MAX_LISTING_PAGES", defaults.EDUNEWS_MAX_LISTING_PAGES)
+        spider.refresh = spider.refresh or settings.getbool("EDUNEWS_REFRESH", defaults.EDUNEWS_REFRESH)
+        spider.stop_after_known = settings.getint(
+            "EDUNEWS_STOP_AFTER_KNOWN_PAGES", defaults.EDUNEWS_STOP_AFTER_KNOWN_PAGES
+        )
         since = settings.get("EDUNEWS_SINCE")
         spider.since = date.fromisoformat(since) if since else None
         # A refresh or a date-range rerun must walk the listings, not stop at "unchanged since last night".
