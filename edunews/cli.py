@@ -206,14 +206,20 @@ def extract_command(source, page_url, site, family, sites_files) -> None:
         click.echo(f"edunews: {exc}", err=True)
         sys.exit(run.EXIT_CONFIG)
     if source.startswith(("http://", "https://")):
-        import urllib.request
-
         from crawler.settings import USER_AGENT
+        from edunews.probe import Fetcher
 
-        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - an operator's own URL
-            html = decode(response.read(), response.headers.get("Content-Type"))
-            page_url = page_url or response.geturl()
+        # As `edunews probe` and a crawl do: our User-Agent, and robots.txt obeyed.
+        fetcher = Fetcher(source, limit=2)
+        if not fetcher.robots.can_fetch(USER_AGENT, source):
+            click.echo(f"edunews: the site's robots.txt does not allow fetching {source}", err=True)
+            sys.exit(run.EXIT_CONFIG)
+        fetched = fetcher.get(source)
+        if fetched is None:
+            click.echo(f"edunews: could not fetch {source}", err=True)
+            sys.exit(run.EXIT_FAILED)
+        final_url, html = fetched
+        page_url = page_url or final_url
     else:
         try:
             with open(source, "rb") as handle:

@@ -36,6 +36,24 @@ def test_extract_unknown_family_is_a_config_error():
     assert run.returncode == 2 and "drupal" in run.stderr
 
 
+def test_extract_fetches_as_a_crawl_does_robots_txt_obeyed():
+    from test_faults import html, serve
+
+    article = (ROOT / "tests/pages/provincial_seed_like.html").read_text(encoding="utf-8")
+    routes = {
+        "/robots.txt": lambda h: (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /noi-bo/\n"),
+        "/tin-tuc/hoi-nghi.html": lambda h: html(article),
+        "/noi-bo/hoi-nghi.html": lambda h: html(article),
+    }
+    with serve(routes, []) as site:
+        allowed = edunews("extract", site.base + "/tin-tuc/hoi-nghi.html")
+        refused = edunews("extract", site.base + "/noi-bo/hoi-nghi.html")
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["author"] == "Đình Vinh"
+    assert refused.returncode == 2 and "robots.txt" in refused.stderr
+    assert site.hits["/noi-bo/hoi-nghi.html"] == 0 and site.hits["/robots.txt"] == 2
+
+
 def test_search_without_archive(tmp_path):
     run = edunews("search", "dao tao", "--db", str(tmp_path / "none.sqlite"))
     assert run.returncode == 2 and "no archive" in run.stderr
