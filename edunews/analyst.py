@@ -219,16 +219,17 @@ def stacked_bars_svg(
     """A stacked bar chart as inline SVG: one bar per category, one coloured segment per series."""
     left, bottom, top, right = 44, 56, 12, 8
     totals = [sum(values.get(c, 0) for values in series.values()) for c in categories]
-    # Whole-number ticks: the axis goes up to four equal steps of at least 1.
-    tick_step = max(1, -(-max(totals, default=0) // 4))
-    peak = tick_step * 4
+    # Whole-number ticks: at most five equal steps of at least 1, the last at or above the highest bar.
+    tick_step = max(1, -(-max(totals, default=0) // 5))
+    ticks = max(1, -(-max(totals, default=0) // tick_step))
+    peak = tick_step * ticks
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(categories))
     bar = max(2.0, step * 0.8)
     out = [f'<svg class="edunews-chart" role="img" aria-label="{_esc(label)}" viewBox="0 0 {width} {height}" '
            f'width="100%" xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">']
-    for tick in range(5):
-        y = top + plot_h - plot_h * tick / 4
+    for tick in range(ticks + 1):
+        y = top + plot_h - plot_h * tick / ticks
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
                    f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick_step * tick}</text>')
     label_every = max(1, len(categories) // 24)
