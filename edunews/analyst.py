@@ -169,6 +169,10 @@ def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
 
 
+def _web_url(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
 def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
     """Everything the article page shows about one article, or None when there is no such article."""
     rows = _dicts(
@@ -181,7 +185,13 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
     images = _dicts(conn, "SELECT * FROM images WHERE article_id = ? ORDER BY position, id", [article_id])
     info["body"], info["more_images"] = article_body(info.get("body_html"), info.get("body_text"), images)
     info["images"] = images
-    info["attachments"] = _dicts(conn, "SELECT * FROM attachments WHERE article_id = ? ORDER BY id", [article_id])
+    # Links only to web addresses: a stored javascript: URL must not become a link.
+    info["attachments"] = [
+        f for f in _dicts(conn, "SELECT * FROM attachments WHERE article_id = ? ORDER BY id", [article_id])
+        if _web_url(f["url"])
+    ]
+    if not _web_url(info.get("url")):
+        info["url"] = None
     info["urls"] = [r["url"] for r in _dicts(
         conn, "SELECT url FROM article_urls WHERE article_id = ? ORDER BY url", [article_id])]
     info["original"] = None

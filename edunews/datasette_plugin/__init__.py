@@ -36,6 +36,7 @@ DASHBOARD_PATH = "/-/dashboard"
 
 # Database file -> its tables and views when it is an archive (has articles and articles_fts), else None.
 _archives: dict[tuple[str, float], set[str] | None] = {}
+_metadata: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
 
 
 def diacritic_aware_fts(query: str | None) -> str:
@@ -79,7 +80,12 @@ def get_metadata(datasette, key, database, table) -> dict[str, Any]:
 
     databases: dict[str, Any] = {}
     for name in archive_names(datasette):
-        databases.update(build_metadata(name, archive_tables(datasette, name))["databases"])
+        # Datasette asks for metadata many times a page: build each archive's once per set of tables.
+        tables = archive_tables(datasette, name)
+        cache_key = (name, frozenset(tables or ()))
+        if cache_key not in _metadata:
+            _metadata[cache_key] = build_metadata(name, tables)["databases"]
+        databases.update(_metadata[cache_key])
     if not databases:
         return {}
     return {"title": TITLE, "description": DESCRIPTION, "databases": databases}
