@@ -1,7 +1,7 @@
 """Scrapy item pipelines, in order. Each is a thin component over one step of :mod:`crawler.steps`.
 
 ITEM_PIPELINES in crawler/settings.py wires them: normalise (100) -> clean (200) -> dates (300) -> images (400)
--> author (500) -> dedup (600) -> store (900): into the archive, or in a shared crawl to the writer (stream, 900).
+-> author (500) -> drop empty (600) -> store (900): into the archive, or in a shared crawl to the writer (stream, 900).
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ class DatesPipeline(StepPipeline):
         return item
 
 
-class ImagesPipeline(StepPipeline):
+class ImageCaptionsPipeline(StepPipeline):
+    """Images with their captions, alt texts and credits (not downloads: Scrapy's own ImagesPipeline does those)."""
+
     def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
         return steps.images_step(item)
 
@@ -82,16 +84,17 @@ class AuthorPipeline(StepPipeline):
         return steps.author_step(item)
 
 
-class DedupPipeline(StepPipeline):
-    """The last check before the archive, whose dedup index does the rest.
+class DropEmptyPipeline(StepPipeline):
+    """Drops (and counts) a page that yielded neither title nor body: the last check before the archive, whose dedup
+    index does the rest.
 
-    A page that yielded neither title nor body is dropped here (and counted). Canonical URLs and identities are
+    Canonical URLs and identities are
     set by the page object; the archive merges every URL of one identity into one row and marks exact copies
     (same content hash) as duplicates of the first-published one.
     """
 
     def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
-        if not item.title and not item.body_text:
+        if steps.is_empty(item):
             if self.crawler is not None:
                 self.crawler.stats.inc_value("edunews/empty_articles")
             raise DropItem(f"no title and no body: {item.fetched_url}")

@@ -123,9 +123,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.NormalisePipeline": 100,
     "crawler.pipelines.CleanPipeline": 200,
     "crawler.pipelines.DatesPipeline": 300,
-    "crawler.pipelines.ImagesPipeline": 400,
+    "crawler.pipelines.ImageCaptionsPipeline": 400,
     "crawler.pipelines.AuthorPipeline": 500,
-    "crawler.pipelines.DedupPipeline": 600,
+    "crawler.pipelines.DropEmptyPipeline": 600,
     # One of the two is on: the archive in a crawl of one process, the writer's stream in a shared crawl.
     "crawler.pipelines.StorePipeline": 900,
     "crawler.pipelines.StreamPipeline": 900,

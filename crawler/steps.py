@@ -122,6 +122,11 @@ def author_step(item: ArticleItem) -> ArticleItem:
     return item
 
 
+def is_empty(item: ArticleItem) -> bool:
+    """A refined item with neither title nor body: nothing to store (the crawl's DropEmptyPipeline, reparse)."""
+    return not item.title and not item.body_text
+
+
 def refine(item: ArticleItem, boilerplate: Sequence[str] = ()) -> ArticleItem:
     """All steps in pipeline order."""
     normalise_step(item)

@@ -23,7 +23,7 @@ from typing import Any
 from crawler.extract.page import ArticlePage, page_item
 from crawler.extract.rules import GENERIC, FamilyRules
 from crawler.items import ArticleItem
-from crawler.steps import refine
+from crawler.steps import is_empty, refine
 from spiders.site import raw_page_text
 from storage import Archive, redis_state, reparse_jobs
 
@@ -77,8 +77,7 @@ def reparse_page(stored: Mapping[str, Any], rules_for: RulesFor) -> ArticleItem 
     page = ArticlePage(raw_page_text(dict(stored)), stored["url"], rules, site_names=site_names)
     item = page_item(page, stored["site"], stored["fetched_at"], tuple(stored["urls"]), stored["listing_date"])
     refine(item, rules.boilerplate)
-    # As the dedup pipeline: a page with neither title nor body is not stored.
-    if not item.title and not item.body_text:
+    if is_empty(item):  # not stored, as in a crawl
         return None
     return item
 
