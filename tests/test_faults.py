@@ -334,7 +334,10 @@ def test_connection_reset_retried_then_recorded(tmp_path):
     with serve({"/bai/reset": reset, "/bai/ok": good()}, ["/bai/reset", "/bai/ok"]) as site:
         run = crawl(tmp_path, site.base)
     assert run.returncode == 1, run.stderr[-2000:]
-    assert site.hits["/bai/reset"] == 3
+    # Scrapy's retries: the first try and RETRY_TIMES=2 more, then it gives up. Twisted adds one silent retry of
+    # its own when the request went over a kept-alive connection the server then dropped (timing decides).
+    assert "/bai/reset> (failed 3 times)" in run.stderr
+    assert site.hits["/bai/reset"] in (3, 4)
     con = archive(tmp_path)
     assert stored_urls(con) == {"bai/ok"}
     assert crawl_row(con)["errors"] == 1

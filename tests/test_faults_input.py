@@ -325,13 +325,19 @@ def test_site_name_rule_accepts_plain_names_and_refuses_path_characters():
             site_from_mapping({"name": bad, "base_url": "https://thpt-pleiku.edu.vn/"}, "test")
 
 
+OTHER_BODY = "".join(
+    f"<p>Phần {i}: học sinh lớp chín ôn thi tuyển sinh vào lớp mười, giáo viên chủ nhiệm theo dõi từng em.</p>"
+    for i in range(6)
+)
 SQL_TITLE = "'; DROP TABLE articles; -- Thông báo \"tuyển sinh\" 100% OR 1=1"
 
 
 def test_sql_metacharacters_in_page_text_and_queries_are_data(tmp_path):
     body = "<p>Học sinh nhập '); DELETE FROM article_urls; -- vào ô tìm kiếm, và % _ \\ cũng chỉ là chữ.</p>" + BODY
     routes = {"/bai/sql": lambda h: html(article_html(SQL_TITLE, body)),
-              "/bai/ok": lambda h: html(article_html("Bài bình thường", BODY + "<p>Khác.</p>"))}
+              # Its own text: a near copy of the first would be marked its duplicate or original by arrival order
+              # (same day), and left out of the search below when it is the copy.
+              "/bai/ok": lambda h: html(article_html("Bài bình thường", OTHER_BODY))}
     with serve(routes, ["/bai/sql", "/bai/ok"]) as site:
         run = crawl(tmp_path, site.base)
     assert run.returncode == 0, run.stderr[-2000:]
