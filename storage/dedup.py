@@ -33,8 +33,11 @@ def content_hash(body_text: str | None, title: str | None = None) -> str | None:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _original_key(row: tuple[int, str | None, str | None]) -> tuple[bool, str, str, int]:
-    article_id, published_at, first_seen_at = row
+def _original_key(row: tuple[int, str | None, str | None, str | None]) -> tuple[bool, str, str, str, int]:
+    article_id, published_at, first_seen_at, url = row
     # Undated members sort last: a copy without a date is no evidence of having come first.
     # ISO strings compare correctly, a bare date sorting before any time on that day.
-    return (published_at is None, published_at or "", first_seen_at or "", article_id)
+    # Published the same day (or moment): the one seen on an earlier day stays the original, so a copy found later
+    # never displaces it; seen the same day, the URL decides, not the order of arrival (which differs between runs,
+    # and between the workers of a shared crawl).
+    return (published_at is None, published_at or "", (first_seen_at or "")[:10], url or "", article_id)

@@ -24,7 +24,8 @@ their boilerplate ("Chi tiết xem tại file đính kèm"), and those are match
 by content_hash only.
 
 Groups: exact copies (same content_hash) and near copies (signatures over THRESHOLD) are the edges of
-a graph. Within a connected part, articles are taken earliest-published first (dedup._original_key):
+a graph. Within a connected part, articles are taken earliest-published first (dedup._original_key; published
+the same day, the one seen on an earlier day, then the smaller URL):
 each joins the earliest original it is itself a copy of, else it is an original; every copy points at
 its original through `duplicate_of` (never a chain). The result depends only on the articles, not on
 the order they arrived in, and storing the same thing again changes nothing.
@@ -255,9 +256,9 @@ def _rows(conn: sqlite3.Connection, columns: str, ids: Sequence[int]) -> Iterato
         yield from conn.execute(f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
 
 
-def _keys(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[bool, str, str, int]]:
+def _keys(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[bool, str, str, str, int]]:
     """The articles' ordering keys (dedup._original_key), earliest-published first."""
-    return sorted(map(_original_key, _rows(conn, "id, published_at, first_seen_at", ids)))
+    return sorted(map(_original_key, _rows(conn, "id, published_at, first_seen_at, url", ids)))
 
 
 def _stored_pointers(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int | None]:
@@ -279,7 +280,7 @@ def regroup(conn: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
     originals: list[int] = []
     target: dict[int, int | None] = {}
     for key in _keys(conn, list(adjacency)):
-        article_id = key[3]
+        article_id = key[-1]
         copies_of = adjacency[article_id]
         original = next((o for o in originals if o in copies_of), None)
         target[article_id] = original
@@ -313,18 +314,18 @@ def _place_locally(conn: sqlite3.Connection, article_id: int) -> set[int] | None
     """
     direct = neighbours(conn, article_id)
     keys = _keys(conn, [article_id, *direct])
-    order = {key[3]: position for position, key in enumerate(keys)}
+    order = {key[-1]: position for position, key in enumerate(keys)}
     if article_id not in order:
         return None
     mine = order[article_id]
     stored = _stored_pointers(conn, list(order))
-    original = next((k[3] for k in keys[:mine] if stored.get(k[3]) is None), None)
+    original = next((k[-1] for k in keys[:mine] if stored.get(k[-1]) is None), None)
     changes: dict[int, int | None] = {}
     if stored.get(article_id) != original:
         changes[article_id] = original
     if original is None:
         for key in keys[mine + 1 :]:
-            later = key[3]
+            later = key[-1]
             current = stored.get(later)
             if current is not None:
                 # Its original may not be among the newcomer's copies: then its key is read.
