@@ -206,7 +206,14 @@ class FrontierScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
-        if not self.queue.add(request, self.df.key, fingerprint):
+        try:
+            added = self.queue.add(request, self.df.key, fingerprint)
+        except RedisError as exc:
+            # What a page led to cannot be handed on: this worker stops and acknowledges nothing more, so the
+            # requests it holds (the page that found this link among them) are redone by another worker.
+            stop_worker(self.crawler, f"the frontier could not take a request ({exc})")
+            return False
+        if not added:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
@@ -236,7 +243,10 @@ class FrontierScheduler(Scheduler):
             return False
 
     def acknowledge(self) -> int:
-        """Acknowledge what the engine has finished with."""
+        """Acknowledge what the engine has finished with (nothing once the worker is stopping for a lost frontier:
+        what it holds is then redone by the others)."""
+        if getattr(self.crawler, STOPPED, False):
+            return 0
         engine = self.crawler.engine
         # Scrapy keeps a request in its engine slot's `inprogress` from download until its callback's output has
         # gone through the pipelines and scheduler; no signal marks that moment.
@@ -281,6 +291,21 @@ class FrontierScheduler(Scheduler):
 
 # The close reason of a worker whose Redis stopped answering; its crawl's status is 'failed' (exit 6).
 FRONTIER_LOST = "frontier_lost"
+# Set on a crawler whose worker stops for a lost frontier.
+STOPPED = "edunews_frontier_lost"
+
+
+def stop_worker(crawler, why: str) -> None:
+    """Close the crawler's spider for a lost frontier (once): its status is failed, and what it holds in Redis is
+    given back by the next worker that finds it dead."""
+    if getattr(crawler, STOPPED, False) or crawler.engine is None or crawler.engine.spider is None:
+        return
+    setattr(crawler, STOPPED, True)
+    crawler.stats.inc_value("edunews/errors/frontier_lost")
+    logger.error("%s: this worker stops", why)
+    deferred_from_coro(crawler.engine.close_spider_async(reason=FRONTIER_LOST))
+
+
 # How often a worker with nothing to do looks at the shared queue again.
 POLL_SECONDS = 0.5
 
@@ -308,7 +333,6 @@ class FrontierWorker:
         self.timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT", defaults.EDUNEWS_WORKER_TIMEOUT)
         self.loop: task.LoopingCall | None = None
         self.answered = time.monotonic()  # when Redis last took a heartbeat
-        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -371,11 +395,12 @@ class FrontierWorker:
     def lost(self, exc: Exception) -> None:
         """Redis silent for longer than a worker may be: the others (and the writer) count this worker dead, and it
         cannot take, finish or hand on anything. It stops (status failed) rather than wait for ever."""
-        if self.stopping or time.monotonic() - self.answered <= self.timeout or self.crawler.engine is None:
-            return
-        self.stopping = True
-        logger.error("the frontier's Redis has not answered for %d s (%s): this worker stops", self.timeout, exc)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason=FRONTIER_LOST))
+        if time.monotonic() - self.answered > self.timeout:
+            stop_worker(self.crawler, f"the frontier's Redis has not answered for {self.timeout} s ({exc})")
+
+    @property
+    def stopping(self) -> bool:
+        return getattr(self.crawler, STOPPED, False)
 
     def _scheduler(self) -> FrontierScheduler | None:
         engine = self.crawler.engine
