@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from storage import Archive  # noqa: E402
+from storage.fold import fold  # noqa: E402
 from storage.fts import FTS_TABLE  # noqa: E402
 from storage.search import match_expression, search  # noqa: E402
 
@@ -134,11 +135,6 @@ def queries(writer: Writer) -> list[tuple[str, str]]:
     found += [("no diacritics", fold(p)) for p in pairs]
     found += [("no diacritics", fold(w)) for w in pick.sample(mid, 4)]
     return found
-
-
-def fold(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ import unicodedata
 import ftfy
 
 from crawler import chars
+from storage.fold import fold
 
 # A Latin-1/cp1252 lead byte of a multi-byte UTF-8 sequence followed by a continuation byte shown as a character:
 # 'GiÃ¡o dá»¥c' for 'Giáo dục'. Correct Vietnamese never puts these pairs side by side, so the check is cheap and
@@ -115,9 +116,9 @@ _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def fold_diacritics(text: str) -> str:
-    """Lower-case ASCII skeleton of Vietnamese text ('Đào tạo' -> 'dao tao') for matching and keys."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """Lower-case ASCII skeleton of Vietnamese text ('Đào tạo' -> 'dao tao') for matching and keys: the archive's
+    search fold (storage.fold), lower-cased."""
+    return fold(text).lower()
 
 
 def strip_tone_marks(text: str) -> str:
