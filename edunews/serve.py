@@ -200,8 +200,9 @@ QUERIES: dict[str, dict[str, str]] = {
         "FROM articles AS a LEFT JOIN images AS i ON i.article_id = a.id\n"
         "WHERE a.id = :id\nORDER BY i.position, i.id",
     },
-    "duplicate_groups": {
-        "title": "Duplicate groups — Nhóm bài trùng",
+    # Not named duplicate_groups: a canned query hides the view of the same name (one row per copy) in Datasette.
+    "copies_per_original": {
+        "title": "Originals and their copies, most copied first — Bài gốc và số bản sao",
         "sql": "SELECT o.id AS original_id, o.site AS original_site, o.title, o.published_at,\n"
         "       count(c.id) AS copies, group_concat(c.site || ': ' || c.url, char(10)) AS copies_at\n"
         "FROM articles AS o JOIN articles AS c ON c.duplicate_of = o.id\n"
