@@ -16,7 +16,7 @@ import sqlite_utils
 
 from storage import fts, neardup
 from storage.dedup import content_hash
-from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate
+from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate, write_transaction
 
 SITE_KEYS = ("name", "title", "province", "base_url", "cms")
 CRAWL_STATS = ("pages", "articles_new", "articles_updated", "duplicates", "errors")
@@ -208,18 +208,12 @@ class Archive:
         if conn.in_transaction:
             raise RuntimeError("store_article needs its own transaction; one is already open")
         now = self._now()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             result = self._store(conn, incoming, now)
             if page_row is not None:
                 _write_page(conn, page_row)
             if then is not None:
                 then(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         return result
 
     def _find(self, conn: sqlite3.Connection, incoming: _Incoming) -> dict[str, Any] | None:
@@ -463,14 +457,8 @@ class Archive:
 
     def rebuild_search_index(self) -> None:
         """Re-index every article from scratch (e.g. after rows were edited with triggers off)."""
-        conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self.db.conn) as conn:
             fts.rebuild(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
 def _insert_row(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> int:

@@ -8,7 +8,8 @@ add a step to DATA_MIGRATIONS. `migrate` creates whatever is missing in place.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -536,6 +537,20 @@ def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
 DATA_MIGRATIONS[2] = _backfill_near_duplicates
 
 
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE (the write lock at once: two writers queue rather than fail on upgrading a read lock), then
+    COMMIT, or ROLLBACK on any error, a KeyboardInterrupt or a test's simulated kill included."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def apply_pragmas(db: sqlite_utils.Database) -> None:
     """Connection settings: WAL so readers never block on the writer, a long busy wait, FKs on."""
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -561,8 +576,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         create_analyst_views(db)
         return SCHEMA_VERSION
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn):
         found = user_version(db)
         if found > SCHEMA_VERSION:
             raise RuntimeError(
@@ -580,10 +594,6 @@ def migrate(db: sqlite_utils.Database) -> int:
             else:
                 fts.install_triggers(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return found
 
 
