@@ -125,18 +125,9 @@ def sites(sites_files, db, as_json) -> None:
     except ProfileError as exc:
         click.echo(f"edunews: {exc}", err=True)
         sys.exit(run.EXIT_CONFIG)
-    counts: dict[str, int] = {}
-    path = db or default_db()
-    if os.path.exists(path):
-        import sqlite3
+    from storage.reader import articles_per_site
 
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            counts = dict(con.execute("select site, count(*) from articles group by site"))
-        except sqlite3.Error:
-            counts = {}
-        finally:
-            con.close()
+    counts = articles_per_site(db or default_db())
     for profile in profiles.values():
         archived = counts.get(profile.name, 0)
         if as_json:
@@ -363,13 +354,14 @@ def serve_command(db, host, port) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 def export_command(db, fmt, since, site, output) -> None:
     """Export articles as JSON lines or CSV, oldest first."""
-    from edunews.export import rows, write
+    from edunews.export import write
+    from storage.reader import export_rows
 
     path = db or default_db()
     if not os.path.exists(path):
         click.echo(f"edunews: no archive at {path}", err=True)
         sys.exit(run.EXIT_CONFIG)
-    records = rows(path, since=since.strftime("%Y-%m-%d") if since else None, site=site)
+    records = export_rows(path, since=since.strftime("%Y-%m-%d") if since else None, site=site)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
             write(out, fmt, records)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from crawler.extract.learn import FIELDS, MIN_PAGES
 from crawler.urls import canonical_url, site_key
 from storage import Archive, learned, memory
+from storage.reader import read_only
 
 MAX_START_URLS = 10
 
@@ -109,11 +110,8 @@ def learned_report(db_path: str, url: str) -> dict[str, Any] | None:
     """What the archive learned of the site of url (for edunews probe), or None."""
     if not os.path.exists(db_path):
         return None
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
+    with read_only(db_path) as con:
         found = learned.load(con, site_key(url))
-    finally:
-        con.close()
     if found is None:
         return None
     return {

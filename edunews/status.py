@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from storage import reader
 
 
 @dataclass(frozen=True)
@@ -30,18 +31,6 @@ HEADER = (
     f"{'site':<16} {'health':<13} {'last run':<25} {'status':<20} {'articles':>8} {'newest':<10} {'errors':>6}"
 )
 
-# The last crawl of each site: its crawl_sites row when there is one, else the crawls row of its spider.
-_LAST_RUN_SQL = """
-SELECT site, coalesce(c.finished_at, c.started_at) AS run_at, c.status, cs.errors, cs.alarm
-FROM crawl_sites AS cs JOIN crawls AS c ON c.id = cs.crawl_id
-WHERE cs.crawl_id = (SELECT max(crawl_id) FROM crawl_sites WHERE site = cs.site)
-"""
-_LAST_CRAWL_SQL = """
-SELECT spider, coalesce(finished_at, started_at) AS run_at, status, errors, NULL
-FROM crawls WHERE id IN (SELECT max(id) FROM crawls GROUP BY spider)
-"""
-
-
 def health(status: str | None, errors: int, alarm: str | None) -> str:
     if status is None:
         return "never crawled"
@@ -54,24 +43,9 @@ def health(status: str | None, errors: int, alarm: str | None) -> str:
 
 def site_statuses(db_path: str, configured: Iterable[str] = ()) -> list[SiteStatus]:
     """One row per site the archive knows or the configuration names, sorted by name."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        names = set(configured)
-        names.update(n for (n,) in con.execute("SELECT name FROM sites"))
-        counts = {
-            site: (count, newest)
-            for site, count, newest in con.execute(
-                "SELECT site, count(*), max(published_at) FROM articles GROUP BY site"
-            )
-        }
-        names.update(counts)
-        last: dict[str, tuple] = {row[0]: row[1:] for row in con.execute(_LAST_CRAWL_SQL)}
-        if "crawl_sites" in tables:
-            # Per-site rows win over the spider's crawl row (they name the site, and carry the alarm).
-            last.update({row[0]: row[1:] for row in con.execute(_LAST_RUN_SQL)})
-    finally:
-        con.close()
+    overview = reader.site_overview(db_path)
+    names = overview["sites"] | set(configured)
+    counts, last = overview["counts"], overview["last_runs"]
     rows = []
     for name in sorted(n for n in names if n):
         run_at, status, errors, alarm = last.get(name, (None, None, 0, None))

@@ -803,3 +803,28 @@ def test_stats_count_per_site(archive):
         "captions": 1,
     }
     assert stats["chua-co-bai"]["articles"] == 0
+
+
+def test_the_reader_never_writes_nor_creates_an_archive(tmp_path):
+    import sqlite3 as sqlite
+
+    from storage import reader
+
+    missing = tmp_path / "none.sqlite"
+    assert reader.articles_per_site(missing) == {}
+    with pytest.raises(sqlite.OperationalError):
+        reader.site_overview(missing)
+    assert not missing.exists()
+    path = tmp_path / "archive.sqlite"
+    with Archive(path) as archive:
+        archive.store_article({"url": "http://127.0.0.1/tin/1.html", "site": "truong", "title": "Khai giảng",
+                               "body_text": "Học sinh dự lễ khai giảng năm học mới.", "published_at": "2024-09-05"})
+    before = path.read_bytes()
+    assert reader.articles_per_site(path) == {"truong": 1}
+    overview = reader.site_overview(path)
+    assert overview["counts"] == {"truong": (1, "2024-09-05")} and "truong" in overview["sites"]
+    assert [row["title"] for row in reader.export_rows(path, since="2024-01-01", site="truong")] == ["Khai giảng"]
+    assert list(reader.export_rows(path, since="2025-01-01")) == []
+    with reader.read_only(path) as conn, pytest.raises(sqlite.OperationalError):
+        conn.execute("DELETE FROM articles")
+    assert path.read_bytes() == before
