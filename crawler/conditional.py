@@ -66,7 +66,7 @@ class ConditionalGetMiddleware:
         if not settings.getbool("EDUNEWS_CONDITIONAL_GET", defaults.EDUNEWS_CONDITIONAL_GET):
             raise NotConfigured
         if settings.get("EDUNEWS_FRONTIER"):
-            return cls(crawler, None, shared=redis_state.connect(settings.get("EDUNEWS_FRONTIER")))
+            return cls(crawler, None, shared=redis_state.shared_client(settings.get("EDUNEWS_FRONTIER")))
         if not settings.get("EDUNEWS_DB"):
             raise NotConfigured
         middleware = cls(crawler, settings.get("EDUNEWS_DB"))

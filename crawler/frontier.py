@@ -168,7 +168,7 @@ class FrontierScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        server = redis_state.connect(frontier_url(settings))
+        server = redis_state.shared_client(frontier_url(settings))
         timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT", defaults.EDUNEWS_WORKER_TIMEOUT)
         return cls(server, crawler, worker_of(settings), timeout)
 
@@ -328,7 +328,7 @@ class FrontierWorker:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
-        self.server = redis_state.connect(frontier_url(settings))
+        self.server = redis_state.shared_client(frontier_url(settings))
         self.worker = worker_of(settings)
         self.timeout = settings.getint("EDUNEWS_WORKER_TIMEOUT", defaults.EDUNEWS_WORKER_TIMEOUT)
         self.loop: task.LoopingCall | None = None

@@ -229,7 +229,7 @@ class StreamPipeline(_ArchiveEnd):
 
     def __init__(self, url: str, backlog_limit: int) -> None:
         self.url = url
-        self.server = redis_state.connect(url)
+        self.server = redis_state.shared_client(url)
         self.backlog_limit = backlog_limit
         self.started_at: str | None = None
         self.site_row: dict | None = None

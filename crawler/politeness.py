@@ -34,7 +34,7 @@ class SharedPolitenessMiddleware:
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.server = redis_state.connect(frontier_url(crawler.settings))
+        self.server = redis_state.shared_client(frontier_url(crawler.settings))
         self.take = self.server.register_script(_TAKE_SLOT)
         self.default_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
 

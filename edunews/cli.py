@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -22,6 +24,23 @@ sites_option = click.option(
     "--sites", "sites_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
     help="A TOML file of [[site]] profiles to use beside the packaged ones (repeatable).",
 )
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """What the operator asked for cannot be done: say why, and exit with the documented status (2: configuration,
+    a broken sites file or family included; 3: the archive is locked by another run)."""
+    from edunews.lock import ArchiveLocked
+    from spiders.profiles import ProfileError
+
+    try:
+        yield
+    except (run.ConfigError, ProfileError) as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    except ArchiveLocked as exc:
+        click.echo(f"edunews: {exc}", err=True)
+        sys.exit(run.EXIT_LOCKED)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,9 +85,7 @@ def crawl(
       edunews crawl --all --log-file /var/log/edunews/crawl.log
       edunews crawl --all --frontier redis://10.0.0.5:6379/0   (one of several workers)
     """
-    from edunews.lock import ArchiveLocked
-
-    try:
+    with operator_errors():
         overrides = run.parse_set_options(set_options)
         if verbose:
             overrides["LOG_LEVEL"] = "DEBUG"
@@ -94,19 +111,6 @@ def crawl(
             else:
                 jobs.append((target, {"url": only_url} if only_url else {}))
         outcomes = run.run_crawls(settings, jobs)
-    except run.ConfigError as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_CONFIG)
-    except ArchiveLocked as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_LOCKED)
-    except Exception as exc:  # a broken sites file or family surfaces here
-        from spiders.profiles import ProfileError
-
-        if isinstance(exc, ProfileError):
-            click.echo(f"edunews: {exc}", err=True)
-            sys.exit(run.EXIT_CONFIG)
-        raise
     for outcome in outcomes:
         click.echo(outcome.summary(), err=True)
     sys.exit(run.exit_status(outcomes))
@@ -234,20 +238,14 @@ def store_command(source, db) -> None:
       edunews store --from redis://10.0.0.5:6379/0 --db /srv/edunews/archive.sqlite
       edunews crawl --all --frontier redis://10.0.0.5:6379/0     (on each worker machine)
     """
-    from edunews.lock import ArchiveLocked, archive_lock
+    from edunews.lock import archive_lock
     from edunews.store import store_from
 
     path = db or default_db()
-    try:
+    with operator_errors():
         url = run.frontier_address(source)
         with archive_lock(path):
             writer = store_from(url, path)
-    except run.ConfigError as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_CONFIG)
-    except ArchiveLocked as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_LOCKED)
     figures = ", ".join(f"{count} {kind}" for kind, count in sorted(writer.stored.items()))
     click.echo(f"stored {figures or 'nothing'}; stopped after message {writer.position}", err=True)
 

@@ -39,7 +39,7 @@ WORKER_TIMEOUT = 30
 
 @functools.cache
 def shared_client(url: str):
-    """One client per Redis URL for the process (components that connect once keep their own)."""
+    """One client (one connection pool) per Redis URL for the whole process: every crawler's components share it."""
     return connect(url)
 
 
