@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, deferred_to_future
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -70,6 +70,13 @@ return #entries / 2
 # request.meta key a spider sets while it keeps the page of that request for later (generic mode's undated pages):
 # the request stays in flight, so that a worker dying meanwhile does not lose the page.
 HOLDING = "edunews_holding"
+
+
+async def pause(seconds: float) -> None:
+    """Wait without blocking the crawl (on the reactor Scrapy installed, imported late so as not to install one)."""
+    from twisted.internet import reactor, task
+
+    await deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
 
 
 def frontier_url(settings) -> str | None:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import deferred_from_coro, deferred_to_future
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import settings as defaults
 from crawler import steps
 from crawler.crawlstats import error_count
-from crawler.frontier import frontier_url, worker_of
+from crawler.frontier import frontier_url, pause, site_of, worker_of
 from crawler.items import ArticleItem
 from storage import Archive, redis_state
 from storage.archive import utc_now
@@ -86,11 +86,8 @@ class AuthorPipeline(StepPipeline):
 
 class DropEmptyPipeline(StepPipeline):
     """Drops (and counts) a page that yielded neither title nor body: the last check before the archive, whose dedup
-    index does the rest.
-
-    Canonical URLs and identities are
-    set by the page object; the archive merges every URL of one identity into one row and marks exact copies
-    (same content hash) as duplicates of the first-published one.
+    index does the rest. Canonical URLs and identities are set by the page object; the archive merges every URL of
+    one identity into one row and marks exact copies (same content hash) as duplicates of the first-published one.
     """
 
     def process_item(self, item: ArticleItem, spider=None) -> ArticleItem:
@@ -137,7 +134,7 @@ class _ArchiveEnd:
 
     def outcome(self, spider, reason: str) -> CrawlRecord:
         """The crawl's status, its figures and its site's figures, from the stats (also set as stats)."""
-        record = crawl_record(self.crawler.stats.get_stats(), reason, self.alarm_share, site_name(spider))
+        record = crawl_record(self.crawler.stats.get_stats(), reason, self.alarm_share, site_of(spider))
         if record.alarm:
             self.crawler.stats.set_value("edunews/alarm", record.alarm)
             logger.error("%s: site alarm: %s", spider.name, record.alarm)
@@ -228,7 +225,6 @@ class StreamPipeline(_ArchiveEnd):
     archive. The writer stores them with the archive's own dedup, near-duplicates, revisions and search index."""
 
     def __init__(self, url: str, backlog_limit: int) -> None:
-        self.url = url
         self.server = redis_state.shared_client(url)
         self.backlog_limit = backlog_limit
         self.started_at: str | None = None
@@ -268,11 +264,9 @@ class StreamPipeline(_ArchiveEnd):
 
     async def _room(self) -> None:
         """Wait while the writer is this many messages behind: Redis holds the backlog in memory."""
-        from twisted.internet import reactor, task  # the reactor Scrapy installed, not a default one
-
         while self.backlog_limit and self.server.xlen(redis_state.ITEMS_STREAM) > self.backlog_limit:
             self.crawler.stats.inc_value("edunews/writer_waits")
-            await deferred_to_future(task.deferLater(reactor, 0.5, lambda: None))
+            await pause(0.5)
 
     def spider_closed(self, spider, reason: str) -> None:
         record = self.outcome(spider, reason)
@@ -296,11 +290,6 @@ class CrawlRecord:
     site: str
     crawl: dict
     site_figures: dict
-
-
-def site_name(spider) -> str:
-    profile = getattr(spider, "profile", None)
-    return profile.name if profile is not None else spider.name
 
 
 def crawl_record(stats, reason: str, alarm_share: float, site: str) -> CrawlRecord:

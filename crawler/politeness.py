@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
-from scrapy.utils.defer import deferred_to_future
 
-from crawler.frontier import frontier_url
+from crawler.frontier import frontier_url, pause
 from storage import redis_state
 
 # Returns 0 when the caller may send now (and books the host for delay_ms), else the milliseconds to wait.
@@ -59,6 +58,4 @@ class SharedPolitenessMiddleware:
             if wait_ms <= 0:
                 return None
             self.crawler.stats.inc_value("edunews/politeness_waits")
-            from twisted.internet import reactor, task  # the reactor Scrapy installed, not a default one
-
-            await deferred_to_future(task.deferLater(reactor, wait_ms / 1000, lambda: None))
+            await pause(wait_ms / 1000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from crawler import settings as defaults
 from storage import learned, memory, redis_state
 from storage.archive import utc_now
 
@@ -38,8 +39,9 @@ def remembered(settings, site: str) -> dict[str, memory.Remembered]:
         return {url: memory.Remembered(*value) for url, value in found.items()}
     from storage import Archive
 
+    days = settings.getint("EDUNEWS_RECHECK_DAYS", defaults.EDUNEWS_RECHECK_DAYS)
     with Archive(settings.get("EDUNEWS_DB")) as archive:
-        return memory.load(archive.db.conn, site, utc_now(), settings.getint("EDUNEWS_RECHECK_DAYS"))
+        return memory.load(archive.db.conn, site, utc_now(), days)
 
 
 def learned_selectors(settings, site: str) -> dict[str, Any] | None:

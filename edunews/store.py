@@ -119,10 +119,7 @@ class Writer:
             worker = label.split("@", 1)[1]
             if redis_state.is_alive(self.client, worker):
                 continue
-            tally = self.tally.pop(label, Counter())
-            figures = {"articles_new": tally["new"], "articles_updated": tally["updated"],
-                       "duplicates": tally["duplicate"]}
-            self.archive.finish_crawl(crawl_id, "interrupted", figures)
+            self.archive.finish_crawl(crawl_id, "interrupted", self._stored_figures(label))
             del self.crawl_ids[label]
             logger.warning("worker %s died during its crawl %s: recorded as interrupted", worker, label)
             closed += 1
@@ -191,18 +188,21 @@ class Writer:
         validators.record(self.archive.db.conn, [(page["url"], etag, last_modified, site)], utc_now())
         redis_state.publish_validators(self.client, [(page["url"], etag, last_modified)])
 
+    def _stored_figures(self, label: str) -> dict[str, int]:
+        """What storing a worker crawl's articles did (the crawls row's counters), its tally then forgotten."""
+        tally = self.tally.pop(label, Counter())
+        return {"articles_new": tally["new"], "articles_updated": tally["updated"], "duplicates": tally["duplicate"]}
+
     def _crawl(self, data: dict[str, Any]) -> None:
         self._site(data.get("site_row"))
         label = self._label(data)
         crawl_id = self._crawl_id(label, data.get("started_at"))
-        tally = self.tally.pop(label, Counter())
-        figures = {
-            **data["crawl"], "articles_new": tally["new"], "articles_updated": tally["updated"],
-            "duplicates": tally["duplicate"],
+        stored = self._stored_figures(label)
+        self.archive.finish_crawl(crawl_id, data["status"], {**data["crawl"], **stored})
+        site_figures = {
+            **data["site_figures"], "new": stored["articles_new"], "updated": stored["articles_updated"],
+            "duplicates": stored["duplicates"],
         }
-        self.archive.finish_crawl(crawl_id, data["status"], figures)
-        site_figures = {**data["site_figures"], "new": tally["new"], "updated": tally["updated"],
-                        "duplicates": tally["duplicate"]}
         self.archive.record_crawl_site(crawl_id, data["site"], site_figures)
         self.crawl_ids.pop(label, None)
         self.archive.crawl_id = None
