@@ -1,5 +1,5 @@
 """Characters that mean something other than what they look like, for every text clean-up (crawler/text.py, and the
-date reader's crawler/dates_text.py, which must stay light to import)."""
+date reader's crawler/dates/text.py, which must stay light to import)."""
 
 # In the text and not on the screen: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

@@ -20,8 +20,8 @@ from crawler.dates import (
     pick_published,
     to_iso,
 )
-from crawler.dates_dateline import dateline_span
-from crawler.dates_text import clean_mapped
+from crawler.dates.dateline import dateline_span
+from crawler.dates.text import clean_mapped
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [

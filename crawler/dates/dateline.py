@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from crawler.dates_scan import Found, glued_after, scan
-from crawler.dates_words import build
+from crawler.dates.scan import Found, glued_after, scan
+from crawler.dates.words import build
 
 # Days before the month may be a range or a list, 'Ngày 15 và 16/5', 'Các ngày 15, 16 và 17/5': the scanner
 # judges them and gives the first day.

@@ -39,11 +39,11 @@ time is taken: CMSs fill those tags with a save or server time minutes off the o
 hour or more apart, the page shows something else, such as an update). `DateChoice.disagreements`
 counts the other plausible candidates more than one calendar day away from the chosen value.
 
-Speed: a text is cleaned only as far as it needs (:mod:`crawler.dates_text`), then a fast path reads
-a text that is one whole date (:mod:`crawler.dates_fast`; the common date lines in a microsecond or
-two), then the scanner's pre-compiled patterns read sentences (:mod:`crawler.dates_scan`). Nothing
+Speed: a text is cleaned only as far as it needs (:mod:`crawler.dates.text`), then a fast path reads
+a text that is one whole date (:mod:`crawler.dates.fast`; the common date lines in a microsecond or
+two), then the scanner's pre-compiled patterns read sentences (:mod:`crawler.dates.scan`). Nothing
 is cached per text: every call parses. `bench/dates.py` measures it against dateparser. `dateparser`
-is imported only inside the last fallback (:mod:`crawler.dates_fallback`), for English month names
+is imported only inside the last fallback (:mod:`crawler.dates.fallback`), for English month names
 that no pattern read, and its answer is kept only when the text states that day, month and year.
 """
 
@@ -55,13 +55,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from crawler.dates_dateline import dateline_span
-from crawler.dates_fallback import fallback
-from crawler.dates_fast import NOT_WHOLE, whole
-from crawler.dates_resolve import resolve
-from crawler.dates_scan import scan
-from crawler.dates_text import clean, clean_mapped, source_span
-from crawler.dates_words import TZ
+# The readers that share a submodule's name are imported under other names, so that
+# crawler.dates.scan, .resolve and .fallback stay the submodules.
+from crawler.dates.dateline import dateline_span
+from crawler.dates.fallback import fallback as _fallback
+from crawler.dates.fast import NOT_WHOLE, whole
+from crawler.dates.resolve import resolve as _resolve
+from crawler.dates.scan import scan as _scan
+from crawler.dates.text import clean, clean_mapped, source_span
+from crawler.dates.words import TZ
 
 __all__ = [
     "TZ",
@@ -116,10 +118,10 @@ class DateChoice:
 
 def _scanned(cleaned: str, ref: date | datetime | None) -> date | datetime | None:
     """The scanner's reading of clean text, then dateparser's for what no pattern reads."""
-    found = scan(cleaned)
+    found = _scan(cleaned)
     if found is None:
-        return fallback(cleaned, ref)
-    return resolve(found, ref)
+        return _fallback(cleaned, ref)
+    return _resolve(found, ref)
 
 
 def _read(text: str, ref: date | datetime | None, fast: bool = True) -> date | datetime | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from crawler.dates_scan import Found
-from crawler.dates_words import MAX_YEAR, MIN_YEAR, TZ
+from crawler.dates.scan import Found
+from crawler.dates.words import MAX_YEAR, MIN_YEAR, TZ
 
 
 def reference(ref: object) -> tuple[date | None, datetime | None]:

@@ -9,7 +9,7 @@ checks wins. The checks keep non-dates out:
 - numbers glued to other digits or letters are parts of something else: '10/3A', '2018/7', '1/6,5',
   '18/7/QĐ-UBND', '0269.3824.123';
 - a number right after a word that names a numbered thing (lớp, số, phòng, trường, thông tư,
-  tỷ số, phiên bản …) is that thing's number (see :mod:`crawler.dates_context`);
+  tỷ số, phiên bản …) is that thing's number (see :mod:`crawler.dates.context`);
 - a year-less 'd/m' is a date only after a word that announces one (ngày, hôm, sáng, chiều, tối,
   a weekday …) or next to a clock time, which 'Lớp 10/3', 'Trường Mầm non 1/6' and '3/4 số học sinh'
   do not have;
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import timezone
 from itertools import pairwise
 
-from crawler.dates_context import announces_date, names_number, words_before
-from crawler.dates_words import MAX_YEAR, MIN_YEAR, build, clock, en_month, month_number, zone
+from crawler.dates.context import announces_date, names_number, words_before
+from crawler.dates.words import MAX_YEAR, MIN_YEAR, build, clock, en_month, month_number, zone
 
 _LOOKBACK = 60  # characters before a date searched for a clock time
 
@@ -489,7 +489,7 @@ def _attach_time(text: str, found: Found) -> None:
 
 
 def scan(text: str) -> Found | None:
-    """The first date expression in clean text (see :func:`crawler.dates_text.clean`), or None."""
+    """The first date expression in clean text (see :func:`crawler.dates.text.clean`), or None."""
     found = _first_number_led(text)
     word = _relative_word(text, len(text) if found is None else found.start)
     if word is not None:

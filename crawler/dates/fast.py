@@ -3,7 +3,7 @@
 'Thứ Hai, 18/07/2022 08:30', 'Ngày đăng: 18/07/2022', '08:30 - 18/07/2022', '( Ngày 18-07-2022 )',
 'Ngày 18 tháng 7 năm 2022', 'Tháng Bảy 18, 2022', '2022-07-18T01:30:00Z', '3 ngày trước', 'hôm qua':
 one anchored match and no context checks, because nothing else is in the text. It answers exactly
-what the scanner (:mod:`crawler.dates_scan`) would, only sooner; a text it does not wholly match, or
+what the scanner (:mod:`crawler.dates.scan`) would, only sooner; a text it does not wholly match, or
 cannot accept, goes to the scanner (tests compare the two on every shared case and on fuzz).
 
 A call costs a few microseconds, so the order of work is chosen by cost: string tests on the last
@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from crawler.dates_context import names_number, words_before
-from crawler.dates_resolve import counted_back
-from crawler.dates_scan import UNITS, WORD_DAYS
-from crawler.dates_words import FLAGS, MAX_YEAR, MIN_YEAR, MONTH_VI, TZ, WEEKDAY, clock, month_number, zone
+from crawler.dates.context import names_number, words_before
+from crawler.dates.resolve import counted_back
+from crawler.dates.scan import UNITS, WORD_DAYS
+from crawler.dates.words import FLAGS, MAX_YEAR, MIN_YEAR, MONTH_VI, TZ, WEEKDAY, clock, month_number, zone
 
 _LABEL = r"""(?:(?:ngày\s+đăng(?:\s+bài)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản|cập\s+nhật(?:\s+lúc)?
               |đăng\s+(?:lúc|ngày)|tin\s+đăng|xuất\s+bản|thời\s+gian|ngày)\s*[:|-]?\s*)"""

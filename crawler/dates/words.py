@@ -1,6 +1,6 @@
 """Vocabulary and regex pieces of the date reader: month and weekday words, clock times, zones.
 
-Every pattern here is matched with re.IGNORECASE on NFC text (see :mod:`crawler.dates_text`), so
+Every pattern here is matched with re.IGNORECASE on NFC text (see :mod:`crawler.dates.text`), so
 'THÁNG BẢY', 'Tháng Bảy' and 'tháng bảy' are the same words.
 """
 

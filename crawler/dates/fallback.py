@@ -13,8 +13,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from crawler.dates_resolve import reference
-from crawler.dates_words import EN_MONTHS, FLAGS, MAX_YEAR, MIN_YEAR, MONTH_EN, TZ
+from crawler.dates.resolve import reference
+from crawler.dates.words import EN_MONTHS, FLAGS, MAX_YEAR, MIN_YEAR, MONTH_EN, TZ
 
 _SIGNAL = re.compile(r"(?<!\w)" + MONTH_EN, FLAGS)
 _YEAR = re.compile(r"(?<![0-9])(?:19|20|21)[0-9]{2}(?![0-9])")
