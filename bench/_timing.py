@@ -17,6 +17,7 @@ from typing import Any
 from scrapy.utils.misc import load_object
 
 from crawler import settings
+from crawler.pipelines import ArchiveEnd
 
 # The project's pipelines in their order; each gets a timed copy named Timed<ClassName>.
 _ORDERED = sorted(settings.ITEM_PIPELINES.items(), key=lambda pair: pair[1])
@@ -27,7 +28,9 @@ _done = array("d")
 
 
 def _timed(base: type, position: int) -> type:
-    last = position == len(STEPS) - 1
+    # The archive's end (the store pipeline, or the stream of a shared crawl: only one is enabled) is an article's
+    # last step.
+    last = issubclass(base, ArchiveEnd)
 
     def process_item(self: Any, item: Any, spider: Any = None) -> Any:
         start = time.process_time()

@@ -98,7 +98,7 @@ class DropEmptyPipeline(StepPipeline):
         return item
 
 
-class _ArchiveEnd:
+class ArchiveEnd:
     """What the last pipeline does before an item leaves the crawl, wherever it goes: count it, keep it only
     within --since/--until; and the crawl's status and figures when the spider closes."""
 
@@ -148,7 +148,7 @@ class _ArchiveEnd:
         raise NotImplementedError
 
 
-class StorePipeline(_ArchiveEnd):
+class StorePipeline(ArchiveEnd):
     """Writes each article to the SQLite archive in its own transaction and records the crawl."""
 
     def __init__(self, db_path: str) -> None:
@@ -219,7 +219,7 @@ class StorePipeline(_ArchiveEnd):
         self.archive = None
 
 
-class StreamPipeline(_ArchiveEnd):
+class StreamPipeline(ArchiveEnd):
     """In a shared crawl (EDUNEWS_FRONTIER), sends each article with its raw page to the one writer
     (`edunews store`) through Redis, and the crawl's record when the spider closes; the worker never opens the
     archive. The writer stores them with the archive's own dedup, near-duplicates, revisions and search index."""
