@@ -27,7 +27,7 @@ lint: $(STAMP)
 ## Benchmarks (run by hand; they print their figures)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python bench/quality.py
+	$(BIN)/python -m bench.quality
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,6 +1,6 @@
 """A generated loopback site per CMS family, N articles in all, served from memory.
 
-Article pages come from the fixture renderers (edunews/fixtures/families), so their markup is what the family
+Article pages come from the fixture renderers (fixture_tools/families), so their markup is what the family
 profiles expect. The renderers build a whole site at once and some of their parts grow with the square of the
 article count (sidebars of every month), so articles are rendered in chunks of CHUNK and only the article pages
 are kept (zlib-compressed, in memory). Each family's listing is one chain of pages, PER_PAGE links each, through
@@ -25,10 +25,10 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from edunews.fixtures.build import load_corpus
-from edunews.fixtures.families import RENDERERS
-from edunews.fixtures.families.base import Article, SiteBuild, SiteMeta
 from edunews.fixtures.server import route_key
+from fixture_tools.build import load_corpus
+from fixture_tools.families import RENDERERS
+from fixture_tools.families.base import Article, SiteBuild, SiteMeta
 
 CHUNK = 40
 PER_PAGE = 20

@@ -1,9 +1,9 @@
 """edunews and trafilatura on the public article-extraction benchmark (181 news pages in several languages).
 
     git clone https://github.com/scrapinghub/article-extraction-benchmark ../article-extraction-benchmark
-    python bench/aeb.py                   # F1, precision, recall, accuracy of both; empty bodies; pages under F1 0.5
-    python bench/aeb.py --show 10         # also the 10 worst pages for edunews: what it missed and what it added
-    python bench/aeb.py --repo PATH       # a clone elsewhere (or EDUNEWS_AEB=PATH); a bare git directory works too
+    python -m bench.aeb                   # F1, precision, recall, accuracy of both; empty bodies; pages under F1 0.5
+    python -m bench.aeb --show 10         # also the 10 worst pages for edunews: what it missed and what it added
+    python -m bench.aeb --repo PATH       # a clone elsewhere (or EDUNEWS_AEB=PATH); a bare git directory works too
 
 The pages (html/<id>.html.gz, utf-8) and ground-truth.json are read from that repository, never copied here;
 without it the script says so in one line and exits 0. Scoring is the benchmark's evaluate.py: 4-token shingles over
@@ -20,14 +20,12 @@ import gzip
 import json
 import re
 import statistics
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pages import Corpus, cache_put, corpus_path, edunews_record, pool_map, timed, trafilatura_text  # noqa: E402
+from bench._pages import Corpus, cache_put, corpus_path, edunews_record, pool_map, timed, trafilatura_text
 
 ENV = "EDUNEWS_AEB"
 DEFAULT = "../article-extraction-benchmark"

@@ -5,7 +5,7 @@ Each fixture article page goes through the page object (crawler/extract/page.py)
 temporary archive, ROUNDS times. Prints the median CPU ms per article of each stage (time.process_time);
 --profile prints the functions that dominate (cProfile, cumulative, our modules only).
 
-    python bench/article_path.py [--rounds 20] [--profile]
+    python -m bench.article_path [--rounds 20] [--profile]
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# The project, not this folder (bench/incremental.py would shadow the package of that name).
-sys.path[0] = str(ROOT)
+from crawler import steps
+from crawler.extract.page import ArticlePage, page_item
+from crawler.extract.rules import GENERIC
+from edunews.extract import decode
+from edunews.fixtures.server import SITES_DIR, route_key, site_names
+from spiders.profiles import families
+from storage import Archive
 
-from crawler import steps  # noqa: E402
-from crawler.extract.page import ArticlePage, page_item  # noqa: E402
-from crawler.extract.rules import GENERIC  # noqa: E402
-from edunews.extract import decode  # noqa: E402
-from edunews.fixtures.server import SITES_DIR, route_key, site_names  # noqa: E402
-from spiders.profiles import families  # noqa: E402
-from storage import Archive  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BASE = "http://127.0.0.2:8000"
 STAGES = ("extract", "normalise", "clean", "dates", "images", "author", "store")

@@ -1,9 +1,9 @@
 """Duplicate marking: precision and recall, insert time at scale, memory and reparse throughput.
 
-    python bench/dedup.py            # 10k, 100k and 1M archived articles (about 6 minutes)
-    python bench/dedup.py --quick    # 10k and 100k only
+    python -m bench.dedup            # 10k, 100k and 1M archived articles (about 6 minutes)
+    python -m bench.dedup --quick    # 10k and 100k only
 
-1. Quality. Fixture-style articles (sentences of edunews/fixtures/corpus.json with their numbers, names and
+1. Quality. Fixture-style articles (sentences of fixture_tools/corpus.json with their numbers, names and
    some words changed, so no two generated articles share text by accident) are stored with store_article in
    a shuffled order, together with copies of some of them under controlled edits: exact reposts, another
    header, a changed first sentence, an added 'Nguồn tin: …' line, a dropped or an added paragraph,
@@ -37,14 +37,10 @@ import time
 from itertools import combinations
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this folder comes first on the path, and its incremental.py would shadow the 'incremental'
-# package Twisted imports (reparse needs Scrapy).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+from fixture_tools.build import load_corpus
+from storage import Archive, fts, neardup
 
-from edunews.fixtures.build import load_corpus  # noqa: E402
-from storage import Archive, fts, neardup  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SITES = ["gialai", "locninh", "moet", "nguyendu", "leloi", "binhdinh", "hoangdieu", "thpt-a", "thcs-b"]
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Giang",

@@ -18,7 +18,7 @@ last worker exited. Then per run: the pages of each site by worker (do workers s
 stay with one worker?), the cores used by workers, writer, Redis and this process's HTTP servers, Redis commands
 per page, the queue and backlog over time; and a check that every run's archive holds the same number of articles.
 
-    python bench/distributed.py [--articles 2000] [--workers 1,2,3]
+    python -m bench.distributed [--articles 2000] [--workers 1,2,3]
 """
 
 from __future__ import annotations
@@ -36,14 +36,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# The project, not this folder (bench/incremental.py would shadow the package of that name).
-sys.path[0] = str(ROOT)
+from bench._gensite import PER_PAGE, serve_generated, sites_toml
+from bench.crawl import FAST
+from edunews.fixtures.redis_server import redis_binary, redis_server
+from storage import redis_state
 
-from bench._gensite import PER_PAGE, serve_generated, sites_toml  # noqa: E402
-from bench.crawl import FAST  # noqa: E402
-from edunews.fixtures.redis_server import redis_binary, redis_server  # noqa: E402
-from storage import redis_state  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass

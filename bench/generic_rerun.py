@@ -10,7 +10,7 @@ Two measurements, both real crawls over loopback in generic mode (`edunews crawl
 2. The demo fixture sites (edunews/fixtures/sites) crawled by URL: tiny sites (8 to 12 articles) where the listings
    read on every run weigh more than on a real site; printed for reference.
 
-    python bench/generic_rerun.py [--articles 1000] [--no-demo] [--without-memory]
+    python -m bench.generic_rerun [--articles 1000] [--no-demo] [--without-memory]
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from edunews.fixtures.server import serve_sites, site_names
 
-from edunews.fixtures.server import serve_sites, site_names  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SITE = "generic-school"
 PER_PAGE = 20

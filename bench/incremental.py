@@ -3,7 +3,7 @@
 Writes a provincial-portal style site (one listing of N articles, 20 per page) to a temporary directory, serves it
 on loopback, crawls it twice into one archive and prints both runs' request counts. Target: at most 5 %.
 
-    python bench/incremental.py [--articles 1000]
+    python -m bench.incremental [--articles 1000]
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from edunews.demo import sites_toml
+from edunews.fixtures.server import serve_sites
 
-from edunews.demo import sites_toml  # noqa: E402
-from edunews.fixtures.server import serve_sites  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SITE = "incremental-demo"
 PER_PAGE = 20

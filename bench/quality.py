@@ -1,10 +1,10 @@
 """Extraction quality on the fixture sites, per CMS family and for generic mode.
 
-    python bench/quality.py            # profiles (one row per family) and generic mode (no profiles)
-    python bench/quality.py --show 20  # also print the first 20 mismatches
+    python -m bench.quality            # profiles (one row per family) and generic mode (no profiles)
+    python -m bench.quality --show 20  # also print the first 20 mismatches
 
 Serves the fixture sites on loopback, crawls them with `edunews crawl` into temporary archives, and compares the
-archives with each site's truth.json (edunews/fixtures/truth.py). Prints, per family: share of articles found,
+archives with each site's truth.json (fixture_tools/truth.py). Prints, per family: share of articles found,
 titles, dates, authors, sources, summaries exactly right, body token F1, caption recall and precision,
 articles with boilerplate leaks, junk rows and duplicates correctly marked.
 
@@ -21,14 +21,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from edunews.demo import sites_toml
+from edunews.fixtures.server import serve_sites, site_names
+from fixture_tools.truth import Figures, compare, load_truth
+from fixture_tools.versus import COLUMNS as VERSUS
+from fixture_tools.versus import Score, fetch, score_archive, score_trafilatura
 
-from edunews.demo import sites_toml  # noqa: E402
-from edunews.fixtures.server import serve_sites, site_names  # noqa: E402
-from edunews.fixtures.truth import Figures, compare, load_truth  # noqa: E402
-from edunews.fixtures.versus import COLUMNS as VERSUS  # noqa: E402
-from edunews.fixtures.versus import Score, fetch, score_archive, score_trafilatura  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0", "--set", "LOG_LEVEL=WARNING"]
 COLUMNS = ("found", "title", "date", "author", "source", "summary", "body_f1", "caption_recall",

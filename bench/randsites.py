@@ -1,8 +1,8 @@
 """Generic mode on randomized sites nobody tuned the code on.
 
-    python bench/randsites.py                  # the reporting seeds (9001-9010)
-    python bench/randsites.py --seeds 1-5      # development seeds
-    python bench/randsites.py --seeds 3,7 --show 5 --quick
+    python -m bench.randsites                  # the reporting seeds (9001-9010)
+    python -m bench.randsites --seeds 1-5      # development seeds
+    python -m bench.randsites --seeds 3,7 --show 5 --quick
 
 Seeds: 9001-9010 are the reporting seeds: quote their figures, never tune the extractor on them. 1-99 are the
 development seeds: use them (with --show) while improving the extractor. New reporting seeds, if ever needed,
@@ -52,13 +52,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench._randsite import RandSite, generate
+from crawler.urls import canonical_url
+from edunews.fixtures.server import route_key, serve_sites
+from fixture_tools.truth import token_f1 as truth_token_f1
 
-from bench._randsite import RandSite, generate  # noqa: E402
-from crawler.urls import canonical_url  # noqa: E402
-from edunews.fixtures.server import route_key, serve_sites  # noqa: E402
-from edunews.fixtures.truth import token_f1 as truth_token_f1  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REPORT_SEEDS = list(range(9001, 9011))
 DEV_SEEDS = range(1, 100)

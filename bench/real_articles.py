@@ -1,9 +1,9 @@
 """edunews and trafilatura on real Vietnamese article pages with hand-made truth (school and department portals,
 newspapers), kept outside the repository.
 
-    python bench/real_articles.py              # figures of both, targets beside
-    python bench/real_articles.py --show       # also every mismatch of edunews, page by page
-    python bench/real_articles.py --path DIR   # the pages elsewhere (or EDUNEWS_REAL_ARTICLES=DIR)
+    python -m bench.real_articles              # figures of both, targets beside
+    python -m bench.real_articles --show       # also every mismatch of edunews, page by page
+    python -m bench.real_articles --path DIR   # the pages elsewhere (or EDUNEWS_REAL_ARTICLES=DIR)
 
 The directory (default ../shared/real_articles next to the repository) holds the pages, SOURCES.tsv (each page's
 original URL, given to both extractors) and truth.jsonl; without it the script says so in one line and exits 0.
@@ -34,14 +34,12 @@ import argparse
 import csv
 import json
 import re
-import sys
 import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pages import corpus_path, decode, edunews_record, norm, pool_map, timed, trafilatura_fields  # noqa: E402
+from bench._pages import corpus_path, decode, edunews_record, norm, pool_map, timed, trafilatura_fields
 
 ENV = "EDUNEWS_REAL_ARTICLES"
 DEFAULT = "../shared/real_articles"

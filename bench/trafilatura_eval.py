@@ -2,10 +2,10 @@
 Polish and French: articles, blogs, shops, forums), scored as that corpus is scored.
 
     git clone https://github.com/adbar/trafilatura ../trafilatura
-    python bench/trafilatura_eval.py               # both; 1-2 minutes on 2 cores
-    python bench/trafilatura_eval.py --limit 200   # a fixed spread of 200 pages (every n-th URL in sorted order)
-    python bench/trafilatura_eval.py --show 10     # the 10 pages where edunews misses most
-    python bench/trafilatura_eval.py --repo PATH   # a clone elsewhere (or EDUNEWS_TRAFILATURA_REPO); a git dir works
+    python -m bench.trafilatura_eval               # both; 1-2 minutes on 2 cores
+    python -m bench.trafilatura_eval --limit 200   # a fixed spread of 200 pages (every n-th URL in sorted order)
+    python -m bench.trafilatura_eval --show 10     # the 10 pages where edunews misses most
+    python -m bench.trafilatura_eval --repo PATH   # a clone elsewhere (or EDUNEWS_TRAFILATURA_REPO); a git dir works
 
 The pages (tests/cache/ first, then tests/eval/, as tests/eval_common.py resolves them) and tests/evaldata.json
 are read from that repository, never copied here; without it the script says so in one line and exits 0.
@@ -23,13 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pages import (  # noqa: E402
+from bench._pages import (
     Corpus,
     cache_put,
     corpus_path,

@@ -1,9 +1,9 @@
 """One summary of edunews on pages nobody in this project wrote, each figure with its target beside.
 
-    python bench/unseen.py                  # about 20-40 s on 2 cores: edunews on each corpus present
-    python bench/unseen.py --versus         # trafilatura computed afresh beside (about twice as long)
-    python bench/unseen.py --sites          # and the randomized generated sites (bench/randsites.py: minutes)
-    timeout 60 python bench/unseen.py | tail -n 15
+    python -m bench.unseen                  # about 20-40 s on 2 cores: edunews on each corpus present
+    python -m bench.unseen --versus         # trafilatura computed afresh beside (about twice as long)
+    python -m bench.unseen --sites          # and the randomized generated sites (bench/randsites.py: minutes)
+    timeout 60 python -m bench.unseen | tail -n 15
 
 One or two lines per corpus; a corpus whose pages are absent gets a one-line 'skipped':
   aeb          the public article-extraction benchmark (bench/aeb.py, all 181 pages): shingle F1, empty bodies
@@ -25,17 +25,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import aeb  # noqa: E402
-import real_articles  # noqa: E402
-import trafilatura_eval  # noqa: E402
-from _pages import ROOT, Corpus, cache_get, corpus_path  # noqa: E402
+from bench import aeb, real_articles, trafilatura_eval
+from bench._pages import ROOT, Corpus, cache_get, corpus_path
 
 
 def mark(value: float, target: float, higher: bool = True) -> str:
@@ -104,7 +99,7 @@ def _sites_function() -> Callable[..., dict[str, Any]] | None:
     if not (ROOT / "bench" / "randsites.py").is_file():
         return None
     try:
-        module = importlib.import_module("randsites")
+        module = importlib.import_module("bench.randsites")
     except Exception:  # someone else's script, maybe half written: say so rather than fail the summary
         return None
     function = getattr(module, "figures", None)

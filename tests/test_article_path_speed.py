@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 import unicodedata
 import zlib
 from pathlib import Path
@@ -94,15 +93,13 @@ def test_canonical_link_and_time_elements_without_xpath():
 
 
 def _gensite():
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     return importlib.import_module("bench._gensite")
 
 
 @pytest.mark.parametrize("family", ["provincial", "nukeviet", "sharepoint2013", "wordpress", "joomla"])
 def test_generated_benchmark_site_reads_as_its_family(family):
     gensite = _gensite()
-    from edunews.fixtures.build import load_corpus
+    from fixture_tools.build import load_corpus
 
     site = gensite.FamilySite(family, base="http://127.0.0.2:8000")
     count = gensite.PER_PAGE + 5

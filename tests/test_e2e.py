@@ -13,7 +13,7 @@ import pytest
 
 from edunews.demo import sites_toml
 from edunews.fixtures.server import SITES_ROOT, serve_sites, site_names
-from edunews.fixtures.truth import compare, load_truth
+from fixture_tools.truth import compare, load_truth
 from storage import Archive, search
 
 ROOT = Path(__file__).resolve().parent.parent

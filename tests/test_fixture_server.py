@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
-from edunews.fixtures import build as builder
 from edunews.fixtures.server import SITES_DIR, route_key, serve_sites, site_names
+from fixture_tools import build as builder
 
 NAMES = site_names()
 CORPUS = builder.CORPUS

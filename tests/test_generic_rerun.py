@@ -6,7 +6,6 @@ page that gave no article; a third run after the site publishes articles finds t
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import generic_rerun as _bench
 from edunews.fixtures.server import ServedSites, serve_sites
 from storage import Archive, memory
 from storage.schema import SCHEMA_VERSION
@@ -22,15 +22,6 @@ from storage.schema import SCHEMA_VERSION
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench_module():
-    # Loaded by path: the bench directory on sys.path would shadow installed packages (bench/incremental.py).
-    spec = importlib.util.spec_from_file_location("bench_generic_rerun", ROOT / "bench" / "generic_rerun.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_bench = _bench_module()
 NEW, SITE, GeneratedSite = _bench.NEW, _bench.SITE, _bench.GeneratedSite
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 
 from edunews.demo import sites_toml
-from edunews.fixtures.build import load_corpus, make_articles
-from edunews.fixtures.families.base import body_text
 from edunews.fixtures.server import serve_sites, site_names
+from fixture_tools.build import load_corpus, make_articles
+from fixture_tools.families.base import body_text
 from storage import Archive, neardup
 from storage.dedup import SHORT_BODY_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Fixture pairs (edunews/fixtures/corpus.json): edited reposts and the hard negatives they must be told from.
+# Fixture pairs (fixture_tools/corpus.json): edited reposts and the hard negatives they must be told from.
 NEAR_REPOSTS = {
     "locninh-dang-lai-phong-chong-duoi-nuoc-2023": "moet-phong-chong-duoi-nuoc-he-2023",
     "leloi-dang-lai-dang-ky-xet-tuyen-2023": "moet-dang-ky-xet-tuyen-dai-hoc-2023",

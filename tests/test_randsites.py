@@ -4,20 +4,13 @@ always gives the same site, and alias URLs answer (redirects point at the articl
 from __future__ import annotations
 
 import html
-import importlib
 import re
-import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-randsite = importlib.import_module("bench._randsite")
-from edunews.fixtures.server import route_key  # noqa: E402
+from bench import _randsite as randsite
+from edunews.fixtures.server import route_key
 
 SEEDS = range(1, 13)  # development seeds only: the reporting seeds stay unseen by tests too
 

@@ -13,9 +13,9 @@ from crawler.extract.rules import GENERIC
 from crawler.steps import refine
 from crawler.urls import canonical_url
 from edunews.fixtures.server import serve_sites
-from edunews.fixtures.truth import load_truth
-from edunews.fixtures.versus import Score
 from edunews.probe import probe, render
+from fixture_tools.truth import load_truth
+from fixture_tools.versus import Score
 from spiders.profiles import families
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,8 +131,8 @@ def test_probe_of_an_unreachable_site_exits_2():
 # -- generic mode on the unseen families, beside trafilatura ------------------------------------------------------
 
 def test_generic_mode_on_unseen_families_meets_targets_and_beats_trafilatura(tmp_path):
-    from edunews.fixtures.truth import compare
-    from edunews.fixtures.versus import score_archive, score_trafilatura
+    from fixture_tools.truth import compare
+    from fixture_tools.versus import score_archive, score_trafilatura
 
     names = ["binhdinh-demo", "hoangdieu-demo"]
     with serve_sites(names) as served:
