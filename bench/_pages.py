@@ -126,7 +126,8 @@ def decode(body: bytes) -> str:
 
 def edunews_record(html: str, url: str) -> dict[str, Any]:
     """The record `edunews extract` prints for this page (family detection on, no profile); {} if it raises."""
-    from edunews.extract import choose_rules, extract
+    from edunews.extract import extract
+    from spiders.profiles import choose_rules
 
     try:
         return extract(html, url, choose_rules(html, None, None))

@@ -6,12 +6,11 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.extract.detect import detect_family
 from crawler.extract.page import ArticlePage, page_item
-from crawler.extract.rules import GENERIC, FamilyRules
-from crawler.html import parse_document
+from crawler.extract.rules import FamilyRules
 from crawler.steps import refine
 from crawler.urls import site_key
+from spiders.profiles import choose_rules  # noqa: F401 (the CLI's `extract` imports it from here)
 from storage.archive import utc_now
 
 
@@ -19,16 +18,6 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     """Bytes to text as Scrapy would decode them (header, BOM, meta charset, then detection)."""
     _, text = html_to_unicode(content_type, body)
     return text
-
-
-def choose_rules(html: str, family: str | None, site_rules: FamilyRules | None) -> FamilyRules:
-    from spiders.profiles import families
-
-    if site_rules is not None:
-        return site_rules
-    if family:
-        return families()[family]
-    return detect_family(parse_document(html), families().values()) or GENERIC
 
 
 def extract(html: str, url: str, rules: FamilyRules, site: str | None = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.extract.page import ArticlePage, page_item
-from crawler.extract.rules import GENERIC, FamilyRules
+from crawler.extract.rules import FamilyRules
 from crawler.items import ArticleItem
 from crawler.steps import is_empty, refine
 from spiders.site import raw_page_text
@@ -52,23 +52,22 @@ class RulesFor:
     """The extraction rules and site names of each site, looked up once."""
 
     def __init__(self, sites: Mapping[str, tuple[str | None, str | None]], sites_files: Iterable[str]) -> None:
-        from spiders.profiles import families, load_sites
+        from spiders.profiles import load_sites
 
-        self.families = families()
         self.profiles = load_sites(sites_files)
         self.sites = dict(sites)
 
     def __call__(self, site: str | None, family: str | None) -> tuple[FamilyRules, tuple[str, ...]]:
+        from spiders.profiles import choose_rules
+
         cms, title = self.sites.get(site, (None, None))
         profile = self.profiles.get(site or "")
+        # No page given: a stored page keeps the rules it was chosen by, never a guess from its markup.
+        rules = choose_rules(site_rules=profile.rules if profile else None, extracted_with=family, cms=cms)
+        if profile is not None and rules is profile.rules:
+            return rules, (profile.title,)
         # The spiders pass the site's title (empty in generic mode) to tell it from headlines.
-        names = (title or "",)
-        if profile is not None and (family is None or profile.rules.name == family):
-            return profile.rules, (profile.title,)
-        for name in (family, cms):
-            if name and name in self.families:
-                return self.families[name], names
-        return GENERIC, names
+        return rules, (title or "",)
 
 
 def reparse_page(stored: Mapping[str, Any], rules_for: RulesFor) -> ArticleItem | None:

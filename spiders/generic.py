@@ -29,15 +29,15 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler import settings as defaults
 from crawler import state
-from crawler.extract.detect import detect_family
 from crawler.extract.learn import MAX_PAGES, MIN_PAGES, LearnedProfile, learn, learned_rules
 from crawler.extract.listing import all_links, article_links, feed_links, has_clock_time, next_page, page_number
 from crawler.extract.page import ArticlePage, page_item
+from crawler.extract.rules import GENERIC
 from crawler.frontier import HOLDING
 from crawler.html import parse_document
 from crawler.middlewares import RedirectLoop
 from crawler.urls import canonical_url, site_key
-from spiders.profiles import SiteProfile, families
+from spiders.profiles import SiteProfile, choose_rules
 from spiders.site import SiteSpider, raw_page, raw_page_text, stored_response
 from storage import learned, memory
 from storage.archive import utc_now
@@ -258,8 +258,8 @@ class GenericSpider(SiteSpider):
         doc = parse_document(response.text)
         if response.meta.get("home"):
             detect = self.crawler.settings.getbool("EDUNEWS_DETECT_FAMILY", defaults.EDUNEWS_DETECT_FAMILY)
-            found = detect_family(doc, families().values()) if detect else None
-            if found is not None:
+            found = choose_rules(doc) if detect else GENERIC
+            if found is not GENERIC:  # a shipped family recognised: it replaces generic or learned rules
                 self.rules = found
                 self.detected = found.name
                 self.logger.info("%s looks like the %s family", response.url, found.name)

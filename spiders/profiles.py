@@ -26,7 +26,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.html
+
+from crawler.extract.detect import detect_family
 from crawler.extract.rules import GENERIC, FamilyRules
+from crawler.html import parse_document
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FAMILIES_DIR = PACKAGE_DIR / "families"
@@ -50,6 +54,35 @@ def families() -> dict[str, FamilyRules]:
             raise ProfileError(f"{path.name}: {exc}") from exc
         found[rules.name] = rules
     return found
+
+
+def choose_rules(
+    page: str | lxml.html.HtmlElement | None = None,
+    family: str | None = None,
+    site_rules: FamilyRules | None = None,
+    *,
+    extracted_with: str | None = None,
+    cms: str | None = None,
+) -> FamilyRules:
+    """A page's extraction rules, for a crawl, `edunews extract` and `edunews reparse` alike; the first that applies:
+
+    1. its site's configured rules (`site_rules`: the site's family with its selector overrides), unless the page
+       is a stored one that another family extracted (`extracted_with`: the site changed family since);
+    2. a shipped family named by the operator (`family`), by the stored page (`extracted_with`), or by the site's
+       archived row (`cms`), in that order;
+    3. when the page (HTML or its parsed tree) is given, the shipped family whose fingerprints it shows;
+    4. the generic rules.
+    """
+    known = families()
+    if site_rules is not None and extracted_with in (None, site_rules.name):
+        return site_rules
+    for name in (family, extracted_with, cms):
+        if name and name in known:
+            return known[name]
+    if page is None:
+        return GENERIC
+    doc = parse_document(page) if isinstance(page, str) else page
+    return detect_family(doc, known.values()) or GENERIC
 
 
 @dataclass(frozen=True)
