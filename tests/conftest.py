@@ -13,6 +13,16 @@ def page_html():
     return read
 
 
+@pytest.fixture
+def site(tmp_path):
+    """A served, editable copy of a fixture site and its archive (tests/editable_site.py), for the nightly-run
+    tests: locks, incremental runs, date ranges, alarms, status, conditional GET and the log file."""
+    from editable_site import served_copy
+
+    with served_copy(tmp_path) as served:
+        yield served
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """A real redis-server on a free loopback port for the session (`.ci/run` installs Debian's redis-server;

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_cron import LISTING, SITE, Site, is_listing
+from editable_site import LISTING, SITE, Site, is_listing
 
 from edunews import run
 from edunews.fixtures.server import SITES_ROOT, serve_sites

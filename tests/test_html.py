@@ -87,3 +87,17 @@ def test_text_between_brs_becomes_paragraphs():
     inside_p = parse_fragment("<p>Dòng một<br>Dòng hai</p>")
     wrap_loose_lines(inside_p)
     assert paragraphs(inside_p) == ["Dòng một\nDòng hai"]
+
+
+BODY = (
+    "<p>Sáng 18/7, Sở Giáo dục và Đào tạo tổ chức hội nghị.</p>"
+    "<table><tr><td>Trường</td><td>Số học sinh</td></tr><tr><td>THPT Pleiku</td><td>1.250</td></tr></table>"
+    "<div><p>Đoạn hai<br>dòng hai</p><ul><li>Mục một</li><li>Mục hai</li></ul></div>"
+)
+
+
+@pytest.mark.parametrize("html", [BODY, "<table><tr><td>a</td><td>b</td></tr></table><p>sau</p>", "<p> </p>", ""])
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_paragraphs_with_a_limit_are_the_first_of_all(html, limit):
+    body = parse_fragment(html)
+    assert paragraphs(body, limit=limit) == paragraphs(body)[:limit]

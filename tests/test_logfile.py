@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from test_cron import site  # noqa: F401 - the served, editable fixture site
-
 from edunews import run
 
 
-def test_log_file_rotates_and_stderr_keeps_the_summary(site):  # noqa: F811
+def test_log_file_rotates_and_stderr_keeps_the_summary(site):
     log = site.tmp / "logs" / "crawl.log"
     result = site.crawl(
         "--log-file", str(log), "--set", "EDUNEWS_LOG_MAX_BYTES=4000", "--set", "EDUNEWS_LOG_BACKUPS=2",
@@ -25,7 +23,7 @@ def test_log_file_rotates_and_stderr_keeps_the_summary(site):  # noqa: F811
     assert "DEBUG" not in result.stderr
 
 
-def test_log_file_records_a_refused_run(site):  # noqa: F811
+def test_log_file_records_a_refused_run(site):
     from edunews.lock import archive_lock
 
     log = site.tmp / "crawl.log"

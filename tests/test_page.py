@@ -161,3 +161,30 @@ def test_headline_beside_side_boxes_sapo_headings_and_section_names():
             f"học qua 30 gian trưng bày.</h2><div class='noi-dung'>{_PROSE}</div></div></div></body></html>")
     page = ArticlePage(html, "http://127.0.0.9/Default.aspx?tabid=89&ID=5335", families()["generic"])
     assert page.title() == "Sôi nổi ngày hội STEM tại Trường Mầm non Nguyễn Huệ"
+
+
+def test_date_candidates_are_a_fresh_list_each_time():
+    html = (
+        '<html><head><meta property="article:published_time" content="2022-07-18T08:30:00+07:00"></head>'
+        '<body><h1 class="title-detail">Hội nghị tổng kết năm học</h1><div class="article-content"><p>'
+        + "Nội dung bài viết. " * 30
+        + "</p></div></body></html>"
+    )
+    page = ArticlePage(html, "http://127.0.0.2/tin-tuc/hoi-nghi.html", families()["provincial"])
+    first = page.date_candidates()
+    first.insert(0, ("listing", "18/07/2022"))
+    assert page.date_candidates() == [("meta", "2022-07-18T08:30:00+07:00")]
+    assert page.is_article()
+    assert page.title() == "Hội nghị tổng kết năm học"
+
+
+def test_canonical_link_and_time_elements_without_xpath():
+    html = (
+        '<html><head><link rel="alternate" href="/feed"><link rel="canonical" href="/tin-tuc/bai-1.html"></head>'
+        '<body><h1 class="title-detail">Tin một</h1><time datetime="2022-07-18">18/07</time>'
+        '<div class="article-content"><time class="updated" datetime="2022-07-20">20/07</time><p>Nội dung.</p>'
+        "</div></body></html>"
+    )
+    page = ArticlePage(html, "http://127.0.0.2/tin-tuc/bai-1.html?utm_source=zalo", families()["provincial"])
+    assert page.canonical_url() == "http://127.0.0.2/tin-tuc/bai-1.html"
+    assert ("time", "2022-07-18") in page.date_candidates()

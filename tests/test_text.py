@@ -60,3 +60,13 @@ def test_normalise_keeps_whitespace():
 def test_word_count():
     assert word_count("Sáng 18/7, Đảng ủy Sở") == 5
     assert word_count(None) == 0
+
+
+def test_clean_text_gives_the_same_answer_every_time():
+    nfd = unicodedata.normalize("NFD", "  Giáo dục\u200b và  Đào tạo ")
+    for _ in range(3):
+        assert clean_text(nfd) == "Giáo dục và Đào tạo"
+        assert clean_text("H&agrave; N&#7897;i") == "Hà Nội"
+        assert clean_text("GiÃ¡o dá»¥c") == "Giáo dục"
+    assert clean_text("   ") is None
+    assert clean_text(None) is None
