@@ -8,6 +8,7 @@ from pathlib import Path
 
 from editable_site import LISTING_FILE, SITE
 
+from crawler.pipelines import site_alarm
 from edunews import run
 from storage import Archive
 
@@ -71,3 +72,47 @@ def test_alarm_share_setting(site):
     assert strict.returncode == run.EXIT_ALARM, strict.stderr
     assert "ALARM: 4 of 10 articles without a date" in strict.stderr
     assert _crawl_sites(site.db)[-1]["alarm"] == "4 of 10 articles without a date"
+
+
+# -- site_alarm on crawl stats, without a crawl ----------------------------------------------------------------
+
+HEALTHY = {
+    "edunews/listing_pages": 3,
+    "edunews/listing_links": 60,
+    "edunews/articles_seen": 10,
+    "edunews/missing_date": 1,
+}
+
+
+def test_a_healthy_crawl_raises_no_alarm():
+    assert site_alarm(HEALTHY, 0.3) is None
+    assert site_alarm({}, 0.3) is None  # nothing crawled: nothing to judge
+
+
+def test_listing_pages_without_article_links():
+    stats = {**HEALTHY, "edunews/listing_links": 0}
+    assert site_alarm(stats, 0.3) == "3 listing pages but no article links"
+
+
+def test_article_pages_none_of_which_gave_an_article():
+    stats = {**HEALTHY, "edunews/articles_seen": 0, "edunews/missing_date": 0,
+             "edunews/rejected_articles": 4, "edunews/empty_articles": 2}
+    assert site_alarm(stats, 0.3) == "3 listing pages but no articles (6 article pages gave none)"
+
+
+def test_unchanged_articles_count_as_pages_that_still_extract():
+    # Answered 304: their template did not change, so two rejected pages out of ten are below the share.
+    stats = {**HEALTHY, "edunews/articles_seen": 0, "edunews/missing_date": 0,
+             "edunews/rejected_articles": 2, "edunews/articles_not_modified": 8}
+    assert site_alarm(stats, 0.3) is None
+
+
+def test_a_share_of_articles_missing_a_field_above_the_setting():
+    assert site_alarm({**HEALTHY, "edunews/missing_date": 3}, 0.3) is None  # 3 of 10 is not above 0.3
+    assert site_alarm({**HEALTHY, "edunews/missing_date": 4}, 0.3) == "4 of 10 articles without a date"
+    assert site_alarm({**HEALTHY, "edunews/missing_date": 4}, 0.5) is None
+
+
+def test_pages_that_gave_no_article_count_as_missing_every_field():
+    stats = {**HEALTHY, "edunews/articles_seen": 6, "edunews/missing_date": 0, "edunews/empty_articles": 4}
+    assert site_alarm(stats, 0.3) == "4 of 10 articles without a title"  # title is judged first
