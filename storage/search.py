@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +22,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _RESULT_COLUMNS = (
     "id", "site", "url", "title", "summary", "published_at", "author", "duplicate_of"
 )
+_COLUMNS = ", ".join(f"a.{name}" for name in _RESULT_COLUMNS)
 
 
 def query_tokens(query: str) -> list[str]:
@@ -64,6 +66,59 @@ def _many_matches(conn: sqlite3.Connection, expression: str) -> bool:
     return row is not None
 
 
+def at_least(conn: sqlite3.Connection, expression: str, count: int, site: str | None = None) -> bool:
+    """Whether at least `count` articles (copies included) of `site`, or of any site, match; it stops counting
+    there."""
+    if count <= 0:
+        return True
+    sql = f"SELECT 1 FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?"
+    params: list[Any] = [expression]
+    if site is not None:
+        sql += " AND a.site = ?"
+        params.append(site)
+    return conn.execute(sql + " LIMIT 1 OFFSET ?", [*params, count - 1]).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many articles match, exact copies apart. When `complete` is False, counting stopped at the cap: more
+    than `articles` match, and at least `copies` copies."""
+
+    articles: int
+    copies: int
+    complete: bool
+
+
+def count_matches(
+    conn: sqlite3.Connection, expression: str, site: str | None = None, cap: int | None = None
+) -> MatchCount:
+    """The articles (copies apart) matching `expression`, counted up to `cap` articles.
+
+    Every match costs a lookup of its article (to tell copies apart), about 10 µs: a word found in 400,000 of a
+    million articles takes seconds to count in full, so pages count up to a cap and say so.
+    """
+    sql = (
+        f"SELECT a.duplicate_of IS NOT NULL FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH ?"
+    )
+    params: list[Any] = [expression]
+    if site is not None:
+        sql += " AND a.site = ?"
+        params.append(site)
+    articles = copies = 0
+    cursor = conn.execute(sql, params)
+    while rows := cursor.fetchmany(1000):
+        for (copy,) in rows:
+            if copy:
+                copies += 1
+            else:
+                articles += 1
+                if cap is not None and articles > cap:
+                    cursor.close()
+                    return MatchCount(cap, copies, False)
+    return MatchCount(articles, copies, True)
+
+
 def search(
     db: sqlite_utils.Database | sqlite3.Connection,
     query: str,
@@ -85,24 +140,93 @@ def search(
     return _ranked(conn, expression, limit, site, include_duplicates, newest)
 
 
+def ranked_matches(
+    conn: sqlite3.Connection, expression: str, limit: int | None = 20, offset: int = 0, site: str | None = None,
+    include_duplicates: bool = False,
+) -> list[dict[str, Any]]:
+    """Articles matching the MATCH `expression`, best first (bm25, then id): search()'s order below RANK_WINDOW
+    matches, with an offset for later pages."""
+    return _ranked(conn, expression, limit, site, include_duplicates, newest=False, offset=offset)
+
+
 def _ranked(
     conn: sqlite3.Connection, expression: str, limit: int | None, site: str | None, include_duplicates: bool,
-    newest: bool,
+    newest: bool, offset: int = 0,
 ) -> list[dict[str, Any]]:
-    columns = ", ".join(f"a.{name}" for name in _RESULT_COLUMNS)
     rank = "NULL" if newest else f"bm25({FTS_TABLE})"
     sql = (
-        f"SELECT {columns}, {rank} AS rank FROM {FTS_TABLE} "
+        f"SELECT {_COLUMNS}, {rank} AS rank FROM {FTS_TABLE} "
         f"JOIN articles AS a ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?"
     )
     params: list[Any] = [expression]
+    sql += _filters(site, include_duplicates, params)
+    sql += f" ORDER BY {FTS_TABLE}.rowid DESC" if newest else " ORDER BY rank, a.id"
+    return _rows(conn, sql + " LIMIT ? OFFSET ?", [*params, -1 if limit is None else limit, offset])
+
+
+# A page listed by publication date walks idx_articles_published_at from the newest and keeps the articles that
+# match (FTS5 answers "does this article match?" by seeking its doclists); that is quick when matches are dense,
+# where sorting them would read every matching article. Below this many matches the matches are sorted instead
+# (walking would pass many articles per match).
+DATE_WALK_MATCHES = 10_000
+
+
+def newest_published(
+    conn: sqlite3.Connection, expression: str, limit: int = 20, offset: int = 0, site: str | None = None,
+    include_duplicates: bool = False, walk: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Articles matching the MATCH `expression`, latest publication date first (then highest id; undated ones
+    last, highest id first).
+
+    `walk` picks the plan (both give the same rows): walk the date index (dense matches) or sort the matches; by
+    default, walk when at least DATE_WALK_MATCHES articles of `site` match.
+    """
+    if walk is None:
+        walk = at_least(conn, expression, DATE_WALK_MATCHES, site)
+    if not walk:
+        sql = (
+            f"SELECT {_COLUMNS}, NULL AS rank FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH ?"
+        )
+        params: list[Any] = [expression]
+        sql += _filters(site, include_duplicates, params)
+        sql += " ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
+        return _rows(conn, sql, [*params, limit, offset])
+    # The two parts of the order, each read from the index in order: dated articles, then undated ones.
+    matches = f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND {FTS_TABLE}.rowid = a.id)"
+    found: list[dict[str, Any]] = []
+    for dated, order in ((True, "a.published_at DESC, a.id DESC"), (False, "a.id DESC")):
+        params = [expression]
+        sql = (
+            # INDEXED BY: with a site, the planner would rather read the site's articles and sort them.
+            f"SELECT {_COLUMNS}, NULL AS rank FROM articles AS a INDEXED BY idx_articles_published_at "
+            f"WHERE a.published_at IS {'NOT ' if dated else ''}NULL AND {matches}"
+        )
+        sql += _filters(site, include_duplicates, params)
+        found += _rows(conn, f"{sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit - len(found), offset])
+        if len(found) == limit:
+            break
+        if dated:
+            # Past the dated matches: the undated part starts at what is left of the offset.
+            offset = 0 if found else max(0, offset - _count(conn, f"SELECT count(*) FROM ({sql})", params))
+    return found
+
+
+def _count(conn: sqlite3.Connection, sql: str, params: list[Any]) -> int:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def _filters(site: str | None, include_duplicates: bool, params: list[Any]) -> str:
+    sql = ""
     if site is not None:
         sql += " AND a.site = ?"
         params.append(site)
     if not include_duplicates:
         sql += " AND a.duplicate_of IS NULL"
-    sql += f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT ?" if newest else " ORDER BY rank, a.id LIMIT ?"
-    params.append(-1 if limit is None else limit)
+    return sql
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
