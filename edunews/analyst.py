@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -18,11 +19,22 @@ from markupsafe import Markup
 
 from crawler.html import sanitize
 from storage.fold import fold
-from storage.fts import FTS_TABLE
-from storage.search import RANK_WINDOW, is_exact, match_expression, query_tokens
+from storage.search import (
+    DATE_WALK_MATCHES,
+    RANK_WINDOW,
+    count_matches,
+    is_exact,
+    match_expression,
+    newest_published,
+    query_tokens,
+    ranked_matches,
+)
 
 PAGE_SIZE = 20
 SNIPPET_WORDS = 36
+# Counting every match of a common word reads every matching article (seconds on a million articles): the search
+# page counts up to this many and then says "more than" (plugin setting search_count_cap).
+COUNT_CAP = 10_000
 # A site whose newest article is older than this is listed as quiet on the dashboard.
 QUIET_DAYS = 60
 _TOKEN = re.compile(r"[^\W_]+")
@@ -67,7 +79,7 @@ def highlight(text: str, query: str, words: int | None = None) -> Markup:
     return Markup("".join(parts))
 
 
-def _best_text(row: sqlite3.Row, query: str) -> str:
+def _best_text(row: Mapping[str, Any], query: str) -> str:
     """The text a snippet is cut from: the first of lead, body, captions where a query word appears."""
     exact = is_exact(query)
     wanted = {_key(token, exact) for token in query_tokens(query)}
@@ -78,47 +90,56 @@ def _best_text(row: sqlite3.Row, query: str) -> str:
 
 
 def search_page(
-    conn: sqlite3.Connection, query: str, page: int = 1, site: str | None = None, newest: bool = False
+    conn: sqlite3.Connection, query: str, page: int = 1, site: str | None = None, newest: bool = False,
+    count_cap: int = COUNT_CAP,
 ) -> dict[str, Any]:
-    """One page of search results, ranked as storage.search ranks (bm25; newest first past RANK_WINDOW matches,
-    or when `newest`). Exact copies are left out and counted apart."""
+    """One page of search results, ranked as storage.search ranks (bm25) below RANK_WINDOW matches; past it, or
+    when `newest`, the latest published first (storage.search.newest_published). Exact copies are left out and
+    counted apart. Counting stops past `count_cap` articles: `capped` then says there are more than `total`."""
     conn.row_factory = sqlite3.Row
     expression = match_expression(query)
-    empty = {"results": [], "total": 0, "duplicates": 0, "page": 1, "pages": 0, "newest": newest, "ranked": False}
+    empty = {"results": [], "total": 0, "duplicates": 0, "page": 1, "pages": 0, "has_next": False,
+             "capped": False, "newest": newest, "ranked": False}
     if expression is None:
         return empty
-    site_sql = " AND a.site = :site" if site else ""
-    params: dict[str, Any] = {"expr": expression, "site": site}
-    counts = conn.execute(
-        f"SELECT count(*) AS total, count(a.duplicate_of) AS dups FROM {FTS_TABLE} JOIN articles AS a "
-        f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH :expr{site_sql}",
-        params,
-    ).fetchone()
-    total = counts["total"] - counts["dups"]
-    ranked = not newest and counts["total"] < RANK_WINDOW
-    order = f"bm25({FTS_TABLE}), a.id" if ranked else "a.published_at IS NULL, a.published_at DESC, a.id DESC"
+    # One count, stopped at the largest figure needed: the cap shown, and the two thresholds of the order.
+    counted = count_matches(conn, expression, site, max(count_cap, RANK_WINDOW, DATE_WALK_MATCHES))
+    matched = counted.articles + counted.copies  # copies included, as storage.search's thresholds count
+    ranked = not newest and counted.complete and matched < RANK_WINDOW
+    capped = not counted.complete or counted.articles > count_cap
+    total = min(counted.articles, count_cap)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    params.update(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    rows = conn.execute(
-        f"SELECT a.id, a.site, s.title AS site_title, a.title, a.url, a.published_at, a.author, a.summary, "
-        f"a.body_text, (SELECT group_concat(caption, ' ') FROM images WHERE article_id = a.id) AS captions "
-        f"FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid LEFT JOIN sites AS s ON s.name = a.site "
-        f"WHERE {FTS_TABLE} MATCH :expr AND a.duplicate_of IS NULL{site_sql} ORDER BY {order} "
-        "LIMIT :limit OFFSET :offset",
-        params,
-    ).fetchall()
-    results = [
-        {
-            "id": row["id"], "site": row["site"], "site_title": row["site_title"] or row["site"],
+    page = max(1, page) if capped else min(max(1, page), pages)
+    offset = (page - 1) * PAGE_SIZE
+    # One more than a page: whether there is a next one when the count is capped.
+    if ranked:
+        rows = ranked_matches(conn, expression, PAGE_SIZE + 1, offset, site)
+    else:
+        dense = not counted.complete or matched >= DATE_WALK_MATCHES
+        rows = newest_published(conn, expression, PAGE_SIZE + 1, offset, site, walk=dense)
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    # The page's own columns (site title, text and captions to cut snippets from), for its articles only.
+    marks = ", ".join("?" * len(rows))
+    more = {
+        row["id"]: row for row in conn.execute(
+            "SELECT a.id, s.title AS site_title, a.body_text, (SELECT group_concat(caption, ' ') FROM images "
+            f"WHERE article_id = a.id) AS captions FROM articles AS a LEFT JOIN sites AS s ON s.name = a.site "
+            f"WHERE a.id IN ({marks})", [row["id"] for row in rows],
+        )
+    }
+    results = []
+    for row in rows:
+        texts = {"summary": row["summary"], "body_text": more[row["id"]]["body_text"],
+                 "captions": more[row["id"]]["captions"]}
+        results.append({
+            "id": row["id"], "site": row["site"], "site_title": more[row["id"]]["site_title"] or row["site"],
             "url": row["url"], "published_at": row["published_at"], "author": row["author"],
             "title": highlight(row["title"] or "(không tiêu đề — untitled)", query),
-            "snippet": highlight(_best_text(row, query), query, SNIPPET_WORDS),
-        }
-        for row in rows
-    ]
-    return {"results": results, "total": total, "duplicates": counts["dups"], "page": page, "pages": pages,
-            "newest": not ranked, "ranked": ranked}
+            "snippet": highlight(_best_text(texts, query), query, SNIPPET_WORDS),
+        })
+    return {"results": results, "total": total, "duplicates": counted.copies, "page": page, "pages": pages,
+            "has_next": has_next, "capped": capped, "newest": not ranked, "ranked": ranked}
 
 
 _IMG = re.compile(r"(?:<p>\s*)?<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>(?:\s*</p>)?", re.IGNORECASE)

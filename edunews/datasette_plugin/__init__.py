@@ -7,10 +7,14 @@
   FTS5 operators never raise an error.
 - Metadata (descriptions in English and Vietnamese, facets, search wiring, canned queries) for every database
   that is an archive, through `get_metadata`, so plain Datasette gets it without a metadata file.
-- Templates (the package's templates folder, where Datasette looks for a plugin's): `articles?_search=` reads like a
-  search engine's results; the row page of an article reads as the article; column descriptions are folded
-  into a <details>; `/-/dashboard` shows the archive at a glance (server-side SVG, nothing loaded from
-  elsewhere).
+- Templates (the package's templates folder, where Datasette looks for a plugin's): the row page of an article
+  reads as the article; column descriptions are folded into a <details>; `/-/dashboard` shows the archive at a
+  glance (server-side SVG, nothing loaded from elsewhere).
+- `articles?_search=` (HTML, unless `_view=table`) reads like a search engine's results, served by our own view:
+  the ASGI wrapper routes it there, so Datasette's table view never counts, facets and sorts every match of a
+  common word (seconds on a million articles). The view reads through storage.search (bm25 below RANK_WINDOW
+  matches, else the latest published first) and counts up to a cap (plugin setting `search_count_cap`, default
+  10,000), saying "more than" past it.
 - The long text columns of articles and revisions are left out of their list pages unless asked for
   (`_col=` / `_nocol=`): an ASGI wrapper adds `_nocol=` to a bare list URL.
 """
@@ -24,7 +28,8 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Forbidden, Response
+from datasette.version import __version__
 
 from storage.search import match_expression
 
@@ -33,6 +38,8 @@ NO_MATCH = '{folded} : ("")'
 # List pages leave these out by default (each fills a screen per row).
 LONG_COLUMNS: dict[str, tuple[str, ...]] = {"articles": ("body_text", "body_html"), "revisions": ("body_text",)}
 DASHBOARD_PATH = "/-/dashboard"
+# Where the ASGI wrapper routes a search of an archive's articles (the address the browser shows stays the table's).
+SEARCH_PATH = "/-/edunews-search/"
 
 # Database file -> its tables and views when it is an archive (has articles and articles_fts), else None.
 _archives: dict[tuple[str, float], set[str] | None] = {}
@@ -107,27 +114,7 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
         if table != "articles":
             return extra
         db = datasette.get_database(database)
-        args = request.args
-        if view_name == "table" and args.get("_search") is not None and args.get("_view") != "table":
-            query = args.get("_search") or ""
-            try:
-                page = int(args.get("_page") or 1)
-            except ValueError:
-                page = 1
-            newest = args.get("_sort_desc") == "published_at"
-            site = args.get("site") or None
-            found = await db.execute_fn(lambda conn: analyst.search_page(conn, query, page, site, newest))
-            pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
-            base = [(k, v) for k, v in pairs if k not in ("_page", "_sort_desc", "_sort", "_next")]
-            found.update(
-                query=query, site=site,
-                page_url=lambda n: "?" + urllib.parse.urlencode([*base, ("_page", n)]),
-                relevance_url="?" + urllib.parse.urlencode(base),
-                newest_url="?" + urllib.parse.urlencode([*base, ("_sort_desc", "published_at")]),
-                table_url="?" + urllib.parse.urlencode([*pairs, ("_view", "table")]),
-            )
-            extra["edunews_search"] = found
-        elif view_name == "row":
+        if view_name == "row":
             pks = request.url_vars.get("pks", "")
             try:
                 article_id = int(pks)
@@ -154,9 +141,65 @@ async def dashboard_view(datasette, request) -> Response:
     )
 
 
+def search_count_cap(datasette, database: str) -> int:
+    """How far the search page counts matches (plugin setting search_count_cap, else analyst.COUNT_CAP)."""
+    from edunews import analyst
+
+    config = datasette.plugin_config("edunews", database=database, table="articles") or {}
+    try:
+        return max(1, int(config.get("search_count_cap", analyst.COUNT_CAP)))
+    except (TypeError, ValueError):
+        return analyst.COUNT_CAP
+
+
+async def search_view(datasette, request) -> Response:
+    """`/DB/articles?_search=...` as search results (the ASGI wrapper routes it here, see _search_database)."""
+    from edunews import analyst
+
+    database = tilde_decode(request.url_vars["database"])
+    tables = archive_tables(datasette, database)
+    if tables is None or "articles" not in tables:
+        return Response.html("Không có kho bài viết — no archive is served", status=404)
+    # The table's own permissions, as Datasette's table view checks them.
+    visible, private = await datasette.check_visibility(
+        request.actor,
+        permissions=[("view-table", (database, "articles")), ("view-database", database), "view-instance"],
+    )
+    if not visible:
+        raise Forbidden("You do not have permission to view this table")
+    args = request.args
+    query = args.get("_search") or ""
+    try:
+        page = int(args.get("_page") or 1)
+    except ValueError:
+        page = 1
+    newest = args.get("_sort_desc") == "published_at"
+    site = args.get("site") or None
+    cap = search_count_cap(datasette, database)
+    found = await datasette.get_database(database).execute_fn(
+        lambda conn: analyst.search_page(conn, query, page, site, newest, count_cap=cap)
+    )
+    pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    base = [(k, v) for k, v in pairs if k not in ("_page", "_sort_desc", "_sort", "_next")]
+    same_order = [(k, v) for k, v in pairs if k not in ("_page", "_next")]
+    # Links relative to the page's address, which is the table's (/DB/articles).
+    found.update(
+        query=query, site=site, cap=cap,
+        page_url=lambda n: "?" + urllib.parse.urlencode([*same_order, ("_page", n)]),
+        relevance_url="?" + urllib.parse.urlencode(base),
+        newest_url="?" + urllib.parse.urlencode([*base, ("_sort_desc", "published_at")]),
+        table_url="?" + urllib.parse.urlencode([*pairs, ("_view", "table")]),
+    )
+    context = {"database": database, "table": "articles", "private": private, "edunews_search": found,
+               "datasette_version": __version__}
+    return Response.html(
+        await datasette.render_template("edunews_search.html", context, request=request, view_name="edunews_search")
+    )
+
+
 @hookimpl
 def register_routes(datasette) -> list:
-    return [(r"^/-/dashboard$", dashboard_view)]
+    return [(r"^/-/dashboard$", dashboard_view), (rf"^{SEARCH_PATH}(?P<database>[^/]+)$", search_view)]
 
 
 @hookimpl
@@ -169,17 +212,50 @@ def menu_links(datasette, actor, request) -> list[dict[str, str]]:
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        async def hide_long_columns(scope, receive, send):
-            if scope["type"] == "http" and scope.get("method") == "GET":
-                target = _without_long_columns(datasette, scope)
-                if target is not None:
-                    await Response.redirect(target).asgi_send(send)
-                    return
+        async def search_and_long_columns(scope, receive, send):
+            if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+                database = _search_database(datasette, scope)
+                if database is not None:
+                    # Served by search_view; the browser keeps the table's address.
+                    path = _base_path(datasette) + SEARCH_PATH.lstrip("/") + tilde_encode(database)
+                    scope = dict(scope, path=path, raw_path=path.encode("ascii"))
+                elif scope.get("method") == "GET":
+                    target = _without_long_columns(datasette, scope)
+                    if target is not None:
+                        await Response.redirect(target).asgi_send(send)
+                        return
             await app(scope, receive, send)
 
-        return hide_long_columns
+        return search_and_long_columns
 
     return wrap
+
+
+def _base_path(datasette) -> str:
+    base = datasette.setting("base_url") or "/"
+    return base if base.endswith("/") else base + "/"
+
+
+def _path_parts(datasette, scope) -> list[str]:
+    """The request's path below Datasette's base_url, split and tilde-decoded."""
+    raw = scope.get("raw_path")
+    path = raw.decode("ascii").partition("?")[0] if raw else scope.get("path", "")
+    base = _base_path(datasette)
+    if base != "/" and path.startswith(base):
+        path = "/" + path[len(base):]
+    return [tilde_decode(part) for part in path.strip("/").split("/")]
+
+
+def _search_database(datasette, scope) -> str | None:
+    """The archive whose articles page `scope` asks for as search results (HTML with `_search`, not `_view=table`)."""
+    parts = _path_parts(datasette, scope)
+    if len(parts) != 2 or parts[1] != "articles":
+        return None
+    args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if "_search" not in args or args.get("_view", [""])[0] == "table":
+        return None
+    tables = archive_tables(datasette, parts[0])
+    return parts[0] if tables is not None and "articles" in tables else None
 
 
 def _without_long_columns(datasette, scope) -> str | None:
