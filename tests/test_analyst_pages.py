@@ -4,7 +4,9 @@ under plain `datasette archive.sqlite` with the plugin installed."""
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import re
 import sqlite3
 import subprocess
@@ -17,8 +19,11 @@ from pathlib import Path
 import pytest
 from test_serve import ROOT, _browser_tools, archive, datasette, free_port  # noqa: F401 (fixtures)
 
+from edunews import analyst
 from edunews.analyst import dashboard, highlight, search_page
+from storage import Archive, search
 from storage.fold import fold
+from storage.search import match_expression, newest_published
 
 WIDTH, HEIGHT = 1400, 1000
 
@@ -90,10 +95,10 @@ def test_search_page_html(datasette, archive):  # noqa: F811
     assert 'class="rows-and-columns"' in table and 'class="edunews-result"' not in table
 
 
-def _serve_plain(archive_path: Path):
+def _serve_plain(archive_path: Path, *args: str):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(archive_path), "--port", str(port)],
+        [sys.executable, "-m", "datasette", "serve", str(archive_path), "--port", str(port), *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -125,6 +130,117 @@ def test_plain_datasette_with_the_plugin(archive):  # noqa: F811
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _result_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="edunews-result">\s*<h3><a href="/archive/articles/(\d+)"', page)]
+
+
+@pytest.fixture
+def capped(archive, tmp_path):  # noqa: F811
+    """Plain `datasette archive.sqlite` whose search page counts up to 3 matches (plugin setting)."""
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(json.dumps({"plugins": {"edunews": {"search_count_cap": 3}}}), encoding="utf-8")
+    proc, base = _serve_plain(archive, "--metadata", str(metadata))
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_search_page_counts_up_to_the_cap(capped, archive):  # noqa: F811
+    con = sqlite3.connect(archive)
+    expected = [row["id"] for row in search(con, "dao tao")]
+    assert len(expected) > 3
+    _, page = get(f"{capped}/archive/articles?_search=dao+tao")
+    # The count stops at the cap and says so; the first page is storage.search's, in its order.
+    assert "hơn 3 bài — more than 3 articles" in page
+    assert _result_ids(page) == expected and page.count("<mark>") >= len(expected)
+    # Uncapped, the same page gives the full count.
+    _, full = get(f"{capped}/archive/articles?_search=dao+tao&_sort_desc=published_at")
+    assert "hơn 3 bài" in full and len(_result_ids(full)) == len(expected)
+    total = search_page(con, "dao tao")["total"]
+    assert total > 3 and f"{total:,} bài — articles" not in page
+
+
+def test_search_page_keeps_the_table_view_and_permissions(capped):
+    # Datasette's table, as before, when asked for; JSON is Datasette's own.
+    _, table = get(f"{capped}/archive/articles?_search=dao+tao&_view=table")
+    assert 'class="rows-and-columns"' in table and 'class="edunews-result"' not in table
+    _, rows = get(f"{capped}/archive/articles.json?_search=dao+tao&_shape=array")
+    assert json.loads(rows)
+
+
+# -- The page's orders, on an archive of known dates -------------------------------------------------------
+
+WORDS = ("hội nghị", "kế hoạch", "năm học", "giáo viên", "học sinh", "thi đua", "khen thưởng", "trường", "lớp",
+         "chương trình", "báo cáo", "phong trào", "văn nghệ", "thể thao", "an toàn", "giao thông")
+
+
+def _dated_archive(path: Path) -> tuple[sqlite3.Connection, list[int]]:
+    """60 articles mentioning 'tuyển sinh' (some undated, some sharing a date, some marked as copies) and 20 that
+    do not; and the matching originals, latest published first (undated last, highest id first)."""
+    pick = random.Random(5)
+    with Archive(str(path)) as writer:
+        for n in range(80):
+            words = " ".join(pick.choice(WORDS) for _ in range(40))
+            body = f"Bài số {n}: {words}" + (" Công tác tuyển sinh năm nay." if n < 60 else "")
+            day = None if n % 9 == 4 else f"2024-{n % 5 + 1:02d}-{n % 7 + 10}"
+            writer.store_article({
+                "url": f"http://127.0.0.1:8808/tin/{n}", "urls": [f"http://127.0.0.1:8808/tin/{n}"],
+                "site": "gialai" if n % 3 else "kontum", "title": f"Thông báo {n} {pick.choice(WORDS)}",
+                "summary": None, "body_text": body, "published_at": day, "images": [],
+            })
+    con = sqlite3.connect(path)
+    con.execute("UPDATE articles SET duplicate_of = id - 1 WHERE id % 10 = 3")
+    con.commit()
+    rows = con.execute(
+        "SELECT id, published_at FROM articles WHERE body_text LIKE '%tuyển sinh%' AND duplicate_of IS NULL"
+    ).fetchall()
+    rows.sort(key=lambda r: r[0], reverse=True)
+    rows.sort(key=lambda r: r[1] or "", reverse=True)
+    rows.sort(key=lambda r: r[1] is None)
+    return con, [r[0] for r in rows]
+
+
+def test_newest_published_walks_or_sorts_to_the_same_order(tmp_path):
+    con, expected = _dated_archive(tmp_path / "a.sqlite")
+    expression = match_expression("tuyen sinh")
+    assert len(expected) > 40
+    for walk in (True, False):
+        for offset in range(0, len(expected) + 10, 7):
+            found = newest_published(con, expression, 10, offset, walk=walk)
+            assert [r["id"] for r in found] == expected[offset:offset + 10], (walk, offset)
+        kontum = newest_published(con, expression, 100, site="kontum", walk=walk)
+        assert [r["id"] for r in kontum] == [
+            i for i in expected if con.execute("select site from articles where id = ?", [i]).fetchone()[0] == "kontum"]
+
+
+def test_search_page_orders_and_counts(tmp_path, monkeypatch):
+    con, expected = _dated_archive(tmp_path / "a.sqlite")
+    copies = con.execute(
+        "SELECT count(*) FROM articles WHERE body_text LIKE '%tuyển sinh%' AND duplicate_of IS NOT NULL").fetchone()[0]
+    # Few matches: ranked as storage.search ranks, counted in full.
+    found = search_page(con, "tuyen sinh")
+    assert found["ranked"] and not found["capped"]
+    assert [r["id"] for r in found["results"]] == [r["id"] for r in search(con, "tuyen sinh")]
+    assert (found["total"], found["duplicates"], found["pages"]) == (len(expected), copies, 3)
+    # Many matches (thresholds lowered): the latest published first, through either plan, page after page.
+    monkeypatch.setattr(analyst, "RANK_WINDOW", 5)
+    for walk_from in (10, 10_000):
+        monkeypatch.setattr(analyst, "DATE_WALK_MATCHES", walk_from)
+        shown = []
+        for number in (1, 2, 3):
+            page = search_page(con, "tuyen sinh", page=number)
+            assert not page["ranked"] and page["page"] == number
+            shown += [r["id"] for r in page["results"]]
+        assert shown == expected
+    # Capped: says so, and still lists the same first page and offers the next.
+    page = search_page(con, "tuyen sinh", count_cap=7)
+    assert page["capped"] and page["total"] == 7 and page["has_next"]
+    assert [r["id"] for r in page["results"]] == expected[:20]
+    assert [r["id"] for r in search_page(con, "tuyen sinh", page=3, count_cap=7)["results"]] == expected[40:]
 
 
 # -- In a real browser -------------------------------------------------------------------------------------
@@ -166,9 +282,26 @@ def _screenshot(browser, artifacts: Path, name: str) -> None:
 
 
 def test_browser_search_results(datasette, browser, artifacts):  # noqa: F811
+    _first_result_above_the_fold(browser, datasette)
+    _screenshot(browser, artifacts, "search-dao-tao.png")
+
+
+def test_browser_search_results_capped(capped, archive, browser, artifacts):  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{datasette}/archive/articles?_search=dao+tao")
+    first = _first_result_above_the_fold(browser, capped)
+    count = browser.find_element(By.CSS_SELECTOR, ".edunews-summary-line .edunews-count")
+    assert count.text == "hơn 3 bài — more than 3 articles" and count.is_displayed()
+    expected = search(sqlite3.connect(archive), "dao tao")[0]["id"]
+    assert first.find_element(By.CSS_SELECTOR, "h3 a").get_attribute("href").endswith(f"/archive/articles/{expected}")
+    _screenshot(browser, artifacts, "search-dao-tao-capped.png")
+
+
+def _first_result_above_the_fold(browser, base: str):
+    """The first result of `dao tao`, checked: above the fold, linked, with its words highlighted."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base}/archive/articles?_search=dao+tao")
     results = browser.find_elements(By.CSS_SELECTOR, "li.edunews-result")
     assert results
     first = results[0]
@@ -183,7 +316,7 @@ def test_browser_search_results(datasette, browser, artifacts):  # noqa: F811
         "return getComputedStyle(arguments[0]).backgroundColor", marks[0]) != "rgba(0, 0, 0, 0)"
     assert first.find_element(By.CSS_SELECTOR, ".meta .site").text
     assert not browser.find_elements(By.CSS_SELECTOR, ".col-body_text, .col-body_html")
-    _screenshot(browser, artifacts, "search-dao-tao.png")
+    return first
 
 
 def test_browser_article_page(datasette, archive, browser, artifacts):  # noqa: F811
