@@ -153,6 +153,34 @@ def test_whole_line(text, expected):
     assert _read(text, REF) == _read(text, REF, fast=False)
 
 
+# --- the fast path for running text: a sentence whose first number is its announced date ---
+
+SENTENCES = [
+    ("Sáng 18/7, Sở GD&ĐT tổ chức hội nghị.", "2022-07-18"),
+    ("(GLO)- Chiều 5-9, Ban Thường vụ Tỉnh ủy làm việc", "2022-09-05"),
+    ("Ngày 23/5/2022, ban đại diện cha mẹ học sinh đã họp.", "2022-05-23"),
+    ("Sáng ngày 22 tháng 8 năm 2022, tại Trung tâm Hội nghị tỉnh", "2022-08-22"),
+    ("Học sinh được nghỉ học từ chiều 5/11 để ứng phó bão", "2022-11-05"),
+    ("những tin tức giáo dục đáng chú ý ngày 22/9.", "2022-09-22"),
+    ("Ngày: 18/7, học sinh trở lại trường", "2022-07-18"),
+    # each of these the scanner must judge: the fast path leaves them
+    ("Tiết trời ánh sáng 3/4 buổi chiều", None),  # light, not morning
+    ("Ngày 15/8 âm lịch, nhà trường tổ chức Tết trung thu", None),  # a lunar date
+    ("Ngày 18/7 đến 20/7/2023, học sinh thi", "2023-07-18"),  # the second date lends its year
+    ("Ngày 18/7 lúc 8:30, Sở họp", "2022-07-18T08:30"),  # a clock time after the date
+    ("Sáng nay 18/7, Sở họp", "2022-07-18"),  # a relative word before it
+    ("Ngày 18/7/QĐ-UBND của Sở", None),  # glued to a document's code
+    ("Ngày 31/4, Sở họp", None),  # no such day
+    ("Ngày 18/7 /2022, Sở họp", "2022-07-18"),  # spaced: the scanner's d/m/y
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES)
+def test_sentence(text, expected):
+    assert shown(parse_datetime(text, REF)) == expected
+    assert _read(text, REF) == _read(text, REF, fast=False)
+
+
 def test_odd_characters_are_all_cleaned():
     # several kinds at once, each more than once: dashes, no-break and thin spaces, invisible marks
     text = "\u200bThứ\u00a0Hai\u2009–\u00a018\u201307\u20132022\u00ad\u00a0|\u00a008:30\ufeff"

@@ -341,6 +341,46 @@ def test_fast_path_reads_whole_lines_as_the_scanner_does(label, weekday, before,
     assert _read(text, ref) == _read(text, ref, fast=False), text
 
 
+# Sentences whose first number may be an announced date, from their parts, some of them impossible or
+# continued by what the scanner judges (a second date, a clock time, a lunar mark, glue): the fast path
+# for running text must read each as the scanner does.
+SENTENCE_LEADS = ["", "(GLO)- ", "VOV.VN - ", "Hà Nội: ", "Tiết trời ", "ánh ", "Rạng ", "Lớp ", "số "]
+SENTENCE_LEADS += ["Hôm nay ", "chiều qua, ", "lúc 8:30 ", "8 giờ ", "Thứ Hai ", "Sở GDĐT thông báo vào ", "x"]
+SENTENCE_WORDS = ["Sáng", "sáng", "SÁNG", "Ngày", "ngày", "Chiều", "tối", "mùng", "Mồng", "đêm", "trưa"]
+SENTENCE_WORDS += ["hôm", "ngày:", "ngày (", "Sáng,", "ngày#", "ngày_", "", "mai", "Khuya"]
+SENTENCE_SPACES = [" ", "  ", "\n", " " * 30]  # not "": the line path reads "Ngày15/6/2022", the scanner does not
+SENTENCE_DATES = ["{d}/{m}", "{d}-{m}", "{d:02d}/{m:02d}/{y}", "{d}-{m}-{y}", "{d}/{m}/{yy:02d}", "{d}/{m}-{y}"]
+SENTENCE_DATES += ["{d} tháng {m} năm {y}", "{d} tháng {mw}, {y}", "{d} tháng {m}", "{d}/{m} /{y}", "{d}.{m}"]
+SENTENCE_DATES += ["{d} thg {m}", "{d} tháng {mw} {y}", "{d}/{m}/{y}{yy}"]
+SENTENCE_AFTER = ["", ",", ".", ", Sở GD&ĐT tổ chức hội nghị.", " tại hội trường", " đến 20/7/2022", " và {d}/{m}"]
+SENTENCE_AFTER += [" đến ngày {d}/{m}/{y}", " - {d}/{m}", " (âm lịch)", " âm lịch", " ÂL", " lúc 8:30", ", 8h30"]
+SENTENCE_AFTER += [" 14h", "/QĐ-UBND", "%", ",5", ", gần 2,3 triệu học sinh", ") học sinh", ":", " năm {y}"]
+SENTENCE_AFTER += ["/{y}a", " Tới", " hôm qua", " (thứ Hai).", ".5", "-{d}/{m}", " 8 giờ sáng", " mai"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(SENTENCE_LEADS),
+    st.sampled_from(SENTENCE_WORDS),
+    st.sampled_from(SENTENCE_SPACES),
+    st.sampled_from(SENTENCE_DATES),
+    st.sampled_from(SENTENCE_AFTER),
+    st.fixed_dictionaries(
+        {
+            "d": st.integers(0, 32),
+            "m": st.integers(0, 13),
+            "y": st.integers(1890, 2110),
+            "yy": st.integers(0, 99),
+        }
+    ),
+    refs,
+)
+def test_fast_path_reads_sentences_as_the_scanner_does(lead, word, space, day, after, parts, ref):
+    parts["mw"] = MONTH_WORDS[parts["m"] % 12]
+    text = (lead + word + space + day + after).format(**parts)
+    assert _read(text, ref) == _read(text, ref, fast=False), text
+
+
 small = st.integers(min_value=0, max_value=40)
 NON_DATE_SHAPES = st.one_of(
     st.builds("Lớp {}/{}".format, small, small),

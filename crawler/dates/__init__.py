@@ -59,7 +59,7 @@ from urllib.parse import urlsplit
 # crawler.dates.scan, .resolve and .fallback stay the submodules.
 from crawler.dates.dateline import dateline_span
 from crawler.dates.fallback import fallback as _fallback
-from crawler.dates.fast import NOT_WHOLE, whole
+from crawler.dates.fast import NOT_WHOLE, sentence, whole
 from crawler.dates.resolve import resolve as _resolve
 from crawler.dates.scan import scan as _scan
 from crawler.dates.text import clean, clean_mapped, source_span
@@ -129,6 +129,8 @@ def _read(text: str, ref: date | datetime | None, fast: bool = True) -> date | d
     cleaned = clean(text)
     if fast:
         value = whole(cleaned, ref)
+        if value is NOT_WHOLE:
+            value = sentence(cleaned, ref)
         if value is not NOT_WHOLE:
             return value  # type: ignore[return-value]
     return _scanned(cleaned, ref)
@@ -142,6 +144,8 @@ def parse_datetime(text: str, ref: date | datetime | None = None) -> date | date
         # _read written out: one call less on the path most dates take.
         cleaned = clean(text)
         value = whole(cleaned, ref)
+        if value is NOT_WHOLE:
+            value = sentence(cleaned, ref)
         return _scanned(cleaned, ref) if value is NOT_WHOLE else value  # type: ignore[return-value]
     except Exception:  # a date must not stop a crawl; fuzz tests call _read to see real errors
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_GLUE = " \t\n\r,:.#("
+GLUE = " \t\n\r,:.#("  # what words_before steps over between a word and the number
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -44,11 +44,12 @@ _NUMBERED_PAIRS = _pairs(
 # Before a full d/m/yyyy only these still mean 'a number, not a date' (versions, phones, documents).
 _NUMBERED_STRICT = _words("số mã version ver v hotline đt sđt fax tel")
 _NUMBERED_STRICT_PAIRS = _pairs("phiên bản, điện thoại")
+NUMBERED_PAIRS = _NUMBERED_PAIRS | _NUMBERED_STRICT_PAIRS  # all two-word things, for the fast path
 
 
 def words_before(text: str, start: int, count: int = 3) -> list[str]:
     """The last `count` words (lower case) right before text[start], across spaces and ',:.#('."""
-    head = text[max(0, start - 28) : start].rstrip(_GLUE)
+    head = text[max(0, start - 28) : start].rstrip(GLUE)
     if not head or not head[-1].isalnum():
         return []
     words = head.lower().rsplit(None, count)[-count:]

@@ -17,9 +17,20 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from crawler.dates.context import names_number, words_before
-from crawler.dates.resolve import counted_back
-from crawler.dates.scan import UNITS, WORD_DAYS
+from crawler.dates.context import GLUE, NUMBERED_PAIRS, announces_date, names_number, words_before
+from crawler.dates.resolve import counted_back, nearest, reference
+from crawler.dates.scan import (
+    _BORROW_LEADS,
+    _LONG_OPENERS,
+    _LUNAR,
+    _NUM,
+    _VI_LONG,
+    UNITS,
+    WORD_DAYS,
+    _real,
+    glued_after,
+)
+from crawler.dates.scan import _TIME_AFTER as _CLOCK_AFTER
 from crawler.dates.words import FLAGS, MAX_YEAR, MIN_YEAR, MONTH_VI, TZ, WEEKDAY, clock, month_number, zone
 
 _LABEL = r"""(?:(?:ngày\s+đăng(?:\s+bài)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản|cập\s+nhật(?:\s+lúc)?
@@ -89,6 +100,7 @@ _WORD_STARTS = frozenset("ng cậ đă ti xu th lú ch cn t2 t3 t4 t5 t6 t7".spl
 _OTHER_STARTS = frozenset("(0123456789")
 # How a whole date line may end, spaces aside: the year, the minutes, '14h', 'SA', 'CH', 'AM', 'PM', or ')'.
 _LAST = frozenset("0123456789)aAhHmM")
+_LAST_LETTERS = frozenset("aAhHmM")
 NOT_WHOLE = object()  # the text is not one whole date of these shapes: ask the scanner
 WHOLE_LENGTH = 64  # longer texts are sentences, not date lines
 
@@ -189,6 +201,8 @@ def whole(text: str, ref: object) -> date | datetime | None | object:
             return value
     if last not in _LAST:
         return NOT_WHOLE  # 'Ngày 18-7, Sở GD&ĐT thông báo.': a sentence, not a date line
+    if last in _LAST_LETTERS and not common and not (last in "hH" and text[-2:-1].isdigit()):
+        return NOT_WHOLE  # '… không mưa': a letter ends a date line only in 'SA', 'PM' or '14h'
     if text[0].isdigit():
         m = _DIGIT_LED.match(text)
     else:
@@ -278,3 +292,67 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
         return counted_back("d", WORD_DAYS[word.lower().split()[-1]], ref)
     unit, size = UNITS[m.group("unit").lower()]
     return counted_back(unit, int(m.group("n")) * size, ref)
+
+
+
+# --- running text: a sentence whose first number is its date, announced by the word before ------
+#
+# 'Sáng 18/7, Sở GD&ĐT tổ chức …', 'Ngày 23/5/2022, ban đại diện …', '… vào tối 10/10.', 'Sáng ngày 22
+# tháng 8 năm 2022, tại …': the first number of the text is the day of a date right after a word that
+# announces one, and nothing after it asks for the scanner's judgement (a second date that lends its
+# year, a clock time, 'âm lịch', glue). Each test below is one of the scanner's checks on that date,
+# or the cheap test that lets it skip one; any doubt goes to the scanner.
+
+# The words that announce a date and make no number of a thing, alone or after another word.
+_ANNOUNCING = frozenset(
+    w for w in ("ngày", "mùng", "mồng", "sáng", "trưa", "chiều", "tối", "đêm", "khuya")
+    if announces_date([w]) and not names_number(["", w]) and not names_number(["", w], strict=True)
+    and not any(pair.rsplit(None, 1)[-1] == w for pair in NUMBERED_PAIRS)
+)
+_FIRST_DIGIT = re.compile(r"[0-9]")
+# d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22').
+_NUMERIC = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})(?:\2([0-9]{4})(?![0-9])|(?![0-9]|\s?\2))")
+
+
+def sentence(text: str, ref: object) -> date | None | object:
+    """What the scanner reads in clean text whose first number is an announced date, or NOT_WHOLE."""
+    first = _FIRST_DIGIT.search(text)
+    if first is None:
+        return NOT_WHOLE
+    start = first.start()
+    window = text[max(0, start - 28) : start]
+    head = window.rstrip(GLUE)
+    if len(head) == len(window) or not head or not head[-1].isalnum():
+        return NOT_WHOLE  # the number is glued to a word, or no word is before it
+    word = head.rsplit(None, 1)[-1].lower()  # the last of words_before(text, start)
+    if word not in _ANNOUNCING:
+        return NOT_WHOLE
+    m = _NUMERIC.match(text, start)
+    if m is not None:
+        day, month = _NUMBER[m.group(1)], _NUMBER[m.group(3)]
+        year = None if m.group(4) is None else int(m.group(4))
+    elif word in _LONG_OPENERS:
+        m = _VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
+        if m is None or not (m.group("y") or m.group("y2")):
+            return NOT_WHOLE
+        day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
+        year = int(m.group("y") or m.group("y2"))
+    else:
+        return NOT_WHOLE
+    end = m.end()
+    if not _real(year, month, day) or glued_after(text, end) or _LUNAR.match(text, end):
+        return NOT_WHOLE
+    if year is None and text[end : end + 16].lstrip()[:3].lower().startswith(_BORROW_LEADS):
+        return NOT_WHOLE  # '… đến 20/7/2022' may lend its year
+    if start >= 5:  # the scanner's test for 'hôm qua', 'sáng nay', 'ngày mai' … before the date
+        low = text[: start + 12].lower()
+        if "hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low:
+            return NOT_WHOLE
+    if _NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
+        return NOT_WHOLE  # a clock time after the date
+    if word == "sáng" and not announces_date(words_before(text, start)):
+        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    if year is not None:
+        return date(year, month, day)
+    ref_day, _ = reference(ref)
+    return None if ref_day is None else nearest(day, month, ref_day)
