@@ -188,8 +188,8 @@ def search(query, db, site, limit) -> None:
 @sites_option
 def extract_command(source, page_url, site, family, sites_files) -> None:
     """Run the whole extraction on one page (a saved file or a URL) and print the item as JSON."""
-    from edunews.extract import choose_rules, decode, extract
-    from spiders.profiles import ProfileError, families, load_sites
+    from edunews.extract import decode, extract
+    from spiders.profiles import ProfileError, choose_rules, families, load_sites
 
     try:
         profiles = load_sites(sites_files)
@@ -436,6 +436,38 @@ def export_warc_command(output, db) -> None:
         click.echo(f"edunews: no archive at {path}", err=True)
         sys.exit(run.EXIT_CONFIG)
     click.echo(f"{export_warc(path, output)} pages written to {output}")
+
+
+@cli.command("compact")
+@db_option
+@click.option("--site", default=None, help="Only this site's raw pages (the search index and VACUUM still run).")
+def compact_command(db, site) -> None:
+    """Make the archive smaller: every raw page onto its site's zstd dictionary (trained or retrained where that
+    pays; old zlib pages included), unused dictionaries dropped, the search index merged, PRAGMA optimize and
+    VACUUM. Takes the archive's lock, so it never runs during a crawl; VACUUM needs free disk as large as the
+    archive. Safe to interrupt: what is done stays done.
+
+    \b
+      edunews compact --db archive.sqlite
+    """
+    from edunews.lock import archive_lock
+    from storage import Archive
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    with operator_errors(), archive_lock(path), Archive(path) as archive:
+        report = archive.compact(site)
+    for done in report["sites"]:
+        trained = "new dictionary, " if done.trained else ""
+        click.echo(f"{done.site}: {trained}{done.moved} pages recompressed")
+    before, after = report["bytes_before"], report["bytes_after"]
+    saved = (before - after) / before if before else 0.0
+    click.echo(
+        f"archive: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB ({saved:.0%} saved); "
+        f"{report['dictionaries_dropped']} unused dictionaries dropped"
+    )
 
 
 def main() -> None:

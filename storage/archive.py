@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,9 +12,9 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from storage import fts, neardup
+from storage import fts, neardup, pages
 from storage.dedup import content_hash
-from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate, write_transaction
+from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate, vacuum, write_transaction
 
 SITE_KEYS = ("name", "title", "province", "base_url", "cms")
 CRAWL_STATS = ("pages", "articles_new", "articles_updated", "duplicates", "errors")
@@ -124,6 +122,7 @@ class Archive:
             conn.close()
             raise
         self._now = clock or utc_now
+        self.page_codec = pages.PageCodec(conn)
         # Stamped on the articles this archive object stores or changes.
         self.crawl_id: int | None = None
 
@@ -202,18 +201,22 @@ class Archive:
         records there how far it has read). On any error the transaction is rolled back and nothing is written.
         """
         incoming = _prepare(article)
-        # Compressed before the write lock is taken: other writers wait on the lock, not on zlib.
-        page_row = _page_row(page) if page is not None else None
+        # Compressed before the write lock is taken: other writers wait on the lock, not on compression.
+        page_row = self.page_codec.page_row(page, incoming.fields.get("site")) if page is not None else None
         conn = self.db.conn
         if conn.in_transaction:
             raise RuntimeError("store_article needs its own transaction; one is already open")
         now = self._now()
-        with write_transaction(conn):
-            result = self._store(conn, incoming, now)
-            if page_row is not None:
-                _write_page(conn, page_row)
-            if then is not None:
-                then(conn)
+        try:
+            with write_transaction(conn):
+                result = self._store(conn, incoming, now)
+                if page_row is not None:
+                    self.page_codec.write(conn, page_row)
+                if then is not None:
+                    then(conn)
+        except BaseException:
+            self.page_codec.forget()
+            raise
         return result
 
     def _find(self, conn: sqlite3.Connection, incoming: _Incoming) -> dict[str, Any] | None:
@@ -391,11 +394,15 @@ class Archive:
     def store_page(self, page: Mapping[str, Any]) -> None:
         """Keep a fetched page (keys: url, fetched_at, status, headers, body, site, family, urls,
         listing_date, encoding), replacing the earlier fetch of the same URL. body is bytes or text; it is
-        stored zlib-compressed, headers and urls as JSON. (store_article(article, page) keeps an article's
-        page in the article's own transaction.)"""
-        row = _page_row(page)
-        with self.db.conn as conn:
-            _write_page(conn, row)
+        stored compressed (storage/pages.py), headers and urls as JSON. (store_article(article, page) keeps an
+        article's page in the article's own transaction.)"""
+        row = self.page_codec.page_row(page, _text(page.get("site")))
+        try:
+            with write_transaction(self.db.conn) as conn:
+                self.page_codec.write(conn, row)
+        except BaseException:
+            self.page_codec.forget()
+            raise
 
     def pages(self, site: str | None = None, since: str | None = None) -> Iterable[dict[str, Any]]:
         """Stored pages oldest fetch first, body decompressed, headers and urls decoded; site and
@@ -407,15 +414,30 @@ class Archive:
         if since:
             where.append("fetched_at >= ?")
             params.append(since)
-        sql = "SELECT * FROM pages" + (" WHERE " + " AND ".join(where) if where else "")
-        cursor = self.db.conn.execute(sql + " ORDER BY fetched_at, rowid", params)
-        names = [d[0] for d in cursor.description]
-        for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            row["body"] = zlib.decompress(row["body"]) if row["body"] is not None else b""
-            row["headers"] = json.loads(row["headers"] or "{}")
-            row["urls"] = json.loads(row["urls"] or "[]")
-            yield row
+        return pages.read_pages(self.db.conn, self.page_codec, " AND ".join(where), tuple(params))
+
+    def compact(self, site: str | None = None) -> dict[str, Any]:
+        """Maintenance: every page onto its site's dictionary (trained or retrained where that pays, see
+        pages.compact_site), unused dictionaries dropped, the search index merged, PRAGMA optimize and VACUUM.
+        Returns the file's bytes before and after and what was done per site."""
+        conn = self.db.conn
+        before = self.file_bytes()
+        sql = "SELECT DISTINCT site FROM pages WHERE site IS NOT NULL"
+        sites = [site] if site else [name for (name,) in conn.execute(sql)]
+        done = [pages.compact_site(conn, self.page_codec, name) for name in sites]
+        with write_transaction(conn):
+            dropped = pages.drop_unused_dictionaries(conn)
+            fts.optimize(conn)
+        self.page_codec.forget()
+        conn.execute("PRAGMA optimize")
+        vacuum(conn)
+        return {"bytes_before": before, "bytes_after": self.file_bytes(), "sites": done,
+                "dictionaries_dropped": dropped}
+
+    def file_bytes(self) -> int:
+        """The archive's size on disk, its write-ahead log checkpointed first (the -wal file is part of it)."""
+        self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sum(os.path.getsize(self.path + suffix) for suffix in ("", "-wal") if os.path.exists(self.path + suffix))
 
     # Reading and checking --------------------------------------------------------------------
 
@@ -475,36 +497,6 @@ def _update_row(conn: sqlite3.Connection, table: str, row_id: int, values: Mappi
     if values:
         assignments = ", ".join(f'"{name}" = ?' for name in values)
         conn.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', (*values.values(), row_id))
-
-
-PAGE_COLUMNS = ("url", "fetched_at", "status", "headers", "body", "site", "family", "urls", "listing_date", "encoding")
-_PAGE_UPSERT = (
-    f"INSERT INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({', '.join('?' * len(PAGE_COLUMNS))}) "
-    f"ON CONFLICT (url) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in PAGE_COLUMNS[1:])}"
-)
-
-
-def _page_row(page: Mapping[str, Any]) -> tuple:
-    """A pages row, in PAGE_COLUMNS order, from a fetched page mapping."""
-    body = page.get("body") or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return (
-        page["url"],
-        page.get("fetched_at"),
-        page.get("status"),
-        json.dumps(page.get("headers") or {}, ensure_ascii=False),
-        zlib.compress(body, 6),
-        _text(page.get("site")),
-        page.get("family"),
-        json.dumps(list(page.get("urls") or ()), ensure_ascii=False),
-        page.get("listing_date"),
-        page.get("encoding"),
-    )
-
-
-def _write_page(conn: sqlite3.Connection, row: tuple) -> None:
-    conn.execute(_PAGE_UPSERT, row)
 
 
 _STATS_SQL = """

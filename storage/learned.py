@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from typing import Any, NamedTuple
+
+from storage import pages
 
 
 class Learned(NamedTuple):
@@ -57,17 +58,9 @@ def site_row(conn: sqlite3.Connection, site: str) -> tuple[str, str] | None:
 
 
 def latest_pages(conn: sqlite3.Connection, site: str, limit: int) -> list[dict[str, Any]]:
-    """The site's most recently fetched stored pages (url, headers, body, encoding), at most limit: the current
-    template, without reading every page of a large site (Archive.pages reads them all)."""
-    rows = conn.execute(
-        "SELECT url, headers, body, encoding FROM pages WHERE site = ? ORDER BY fetched_at DESC, rowid DESC LIMIT ?",
-        (site, limit),
-    )
-    return [
-        {"url": url, "headers": json.loads(headers or "{}"), "body": zlib.decompress(body) if body else b"",
-         "encoding": encoding}
-        for url, headers, body, encoding in rows
-    ]
+    """The site's most recently fetched stored pages, at most limit: the current template, without reading every
+    page of a large site (Archive.pages reads them all)."""
+    return pages.newest_pages(conn, pages.PageCodec(conn), site, limit)
 
 
 def other_urls(conn: sqlite3.Connection, site: str) -> list[str]:

@@ -16,12 +16,16 @@ import sqlite_utils
 from storage import fts, neardup
 from storage.dedup import SHORT_BODY_WORDS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The last version whose search index holds something else (fold, columns): an older archive is re-indexed on
 # open, a newer one only gets the current views and triggers (3: deferred indexing, same index).
 INDEX_CHANGED_AT = 1
 # 4: url_memory and learned_sites, created in place by create_ops_tables (no rows to backfill).
+# 5: raw pages compressed against their site (storage/pages.py): page_dictionaries, pages.dictionary_id.
 BUSY_TIMEOUT_MS = 30_000
+# Rows of 1-4 KB (articles, raw pages) leave a fifth of 4 KB pages empty; in 16 KB pages, far less (bench/crawl.py:
+# 9.3 instead of 9.9 KB an article once vacuumed). `edunews compact` moves older archives to it.
+PAGE_SIZE = 16384
 
 # Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
 # The first column of each table is its primary key.
@@ -290,11 +294,19 @@ OPS_TABLES["revisions"] = """
             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             fetched_at TEXT, title TEXT, body_text TEXT, content_hash TEXT
         )"""
+# A dictionary id is never given twice, so no reader can hold another dictionary under a live id: only unused
+# dictionaries that are not their site's newest are deleted (storage/pages.py), so the largest id never is.
+OPS_TABLES["page_dictionaries"] = """
+        CREATE TABLE IF NOT EXISTS page_dictionaries (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL, trained_at TEXT, pages INTEGER, level INTEGER, dictionary BLOB NOT NULL
+        )"""
 OPS_TABLES["pages"] = """
         CREATE TABLE IF NOT EXISTS pages (
             url TEXT PRIMARY KEY,
             fetched_at TEXT, status INTEGER, headers TEXT, body BLOB, site TEXT, family TEXT,
-            urls TEXT, listing_date TEXT, encoding TEXT
+            urls TEXT, listing_date TEXT, encoding TEXT,
+            dictionary_id INTEGER REFERENCES page_dictionaries(id)
         )"""
 # Conditional GETs: what each server said identifies the page version it sent (storage/validators.py).
 OPS_TABLES["http_validators"] = """
@@ -414,19 +426,32 @@ DESCRIPTIONS["revisions"] = {
     },
 }
 DESCRIPTIONS["pages"] = {
-    "description": "The last fetched HTML of every stored article page, zlib-compressed, for re-extraction "
-    "and WARC export.",
+    "description": "The last fetched HTML of every stored article page, for re-extraction and WARC export, "
+    "compressed with its site's zstd dictionary (storage/pages.py; edunews compact).",
     "columns": {
         "url": "The URL the page was fetched from.",
         "fetched_at": "When it was fetched (UTC, ISO 8601).",
         "status": "HTTP status code.",
         "headers": "Response headers as a JSON object (name -> list of values).",
-        "body": "Response body, zlib-compressed.",
+        "body": "Response body, compressed: zstd with the dictionary dictionary_id names, or zlib when it is empty.",
         "site": "Site key (sites.name).",
         "family": "CMS family whose rules extracted the page.",
         "urls": "JSON list of the URLs the page was reached under (redirects, request URL).",
         "listing_date": "The date the listing page gave the article, if any.",
         "encoding": "The character encoding the crawl decoded the body with.",
+        "dictionary_id": "The zstd dictionary body is compressed with (page_dictionaries.id); empty: zlib.",
+    },
+}
+DESCRIPTIONS["page_dictionaries"] = {
+    "description": "zstd dictionaries made from each site's own raw pages, which share most of their template. "
+    "Never changed once written: each page names the one it was compressed with (storage/pages.py).",
+    "columns": {
+        "id": "Dictionary number (pages.dictionary_id).",
+        "site": "Site key (sites.name).",
+        "trained_at": "When it was made (UTC, ISO 8601).",
+        "pages": "How many of the site's newest pages it was trained on; 1: it is that page itself, as raw content.",
+        "level": "zstd compression level used with it.",
+        "dictionary": "The dictionary (a trained zstd dictionary or raw content), zlib-compressed.",
     },
 }
 
@@ -537,6 +562,15 @@ def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
 DATA_MIGRATIONS[2] = _backfill_near_duplicates
 
 
+def _add_page_dictionaries(conn: sqlite3.Connection) -> None:
+    """Older pages tables gain dictionary_id; their rows stay zlib (empty dictionary_id) until edunews compact."""
+    if "dictionary_id" not in {row[1] for row in conn.execute("PRAGMA table_info(pages)")}:
+        conn.execute("ALTER TABLE pages ADD COLUMN dictionary_id INTEGER REFERENCES page_dictionaries(id)")
+
+
+DATA_MIGRATIONS[5] = _add_page_dictionaries
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE (the write lock at once: two writers queue rather than fail on upgrading a read lock), then
@@ -552,14 +586,33 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def apply_pragmas(db: sqlite_utils.Database) -> None:
-    """Connection settings: WAL so readers never block on the writer, a long busy wait, FKs on."""
+    """Connection settings: WAL so readers never block on the writer, a long busy wait, FKs on; PAGE_SIZE for a new
+    archive (SQLite takes it only before the first table, and in WAL mode only then)."""
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if db.execute("PRAGMA page_count").fetchone()[0] == 0:
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     db.execute("PRAGMA foreign_keys = ON")
     # REPLACE must fire the DELETE triggers that keep the search index right.
     db.execute("PRAGMA recursive_triggers = ON")
     if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
+
+
+def vacuum(conn: sqlite3.Connection) -> None:
+    """VACUUM, moving an archive made with smaller pages to PAGE_SIZE on the way: that takes leaving WAL mode for the
+    VACUUM, which needs the archive to itself; when another connection holds it, the pages stay as they are."""
+    if conn.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE:
+        try:
+            if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete":
+                conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        except sqlite3.OperationalError:
+            pass  # the database is locked by a reader: vacuum as it is
+    try:
+        conn.execute("VACUUM")
+    finally:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
 
 
 def user_version(db: sqlite_utils.Database) -> int:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import DESCRIPTIONS, SCHEMA_VERSION, Archive, content_hash, search
-from storage import archive as archive_module
 from storage import schema as schema_module
 from storage.dedup import SHORT_BODY_WORDS
+from storage.pages import PageCodec
 
 BASE = "http://127.0.0.1:8808"
 TITLE = "Hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2022"
@@ -632,7 +632,7 @@ def test_article_and_its_raw_page_are_written_together(archive, monkeypatch):
     def broken(*args):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(archive_module, "_write_page", broken)
+    monkeypatch.setattr(PageCodec, "write", broken)
     with pytest.raises(sqlite3.OperationalError):
         archive.store_article(make_article(2, body_text=OTHER_BODY), {**page, "url": make_article(2)["url"]})
     # Neither the article nor its page: reparse never meets an article without its page.
