@@ -10,7 +10,6 @@ from crawler.extract.page import ArticlePage, page_item
 from crawler.extract.rules import FamilyRules
 from crawler.steps import refine
 from crawler.urls import site_key
-from spiders.profiles import choose_rules  # noqa: F401 (the CLI's `extract` imports it from here)
 from storage.archive import utc_now
 
 
