@@ -17,8 +17,8 @@ from crawler.dates.words import build
 # Days before the month may be a range or a list, 'Ngày 15 và 16/5', 'Các ngày 15, 16 và 17/5': the scanner
 # judges them and gives the first day.
 _DATE = r"""(?:[0-9]{1,2}\s*(?:,\s*và|,|và|-|đến|tới)\s*(?:(?:ngày|mùng|mồng)\s+)?){0,30}
-    [0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*[0-9]{1,2}(?![0-9])(?:\s*[/.-]\s*<<YEAR>>)?
-    |\s+tháng\s+<<MONTH_VI>>(?:\s*(?:,|năm|/)\s*[0-9]{4}(?![0-9]))?)"""
+    [0-9]{1,2}(?![0-9])(?:\s*<<DATE_SEP>>\s*[0-9]{1,2}(?![0-9])(?:\s*<<DATE_SEP>>\s*<<YEAR>>)?
+    |\s+tháng\s+<<MONTH_VI>>(?:<<MONTH_YEAR_LINK>>[0-9]{4}(?![0-9]))?)"""
 # 'Trong 2 ngày', 'Các ngày' open the days of an event; 'Từ ngày 1/7, …' does not count: it mostly announces
 # when a rule starts, not the day of the news.
 _DATELINE = build(

@@ -27,7 +27,17 @@ from datetime import timezone
 from itertools import pairwise
 
 from crawler.dates.context import announces_date, names_number, words_before
-from crawler.dates.words import MAX_YEAR, MIN_YEAR, build, clock, en_month, month_number, zone
+from crawler.dates.words import (
+    MAX_YEAR,
+    MIN_YEAR,
+    UNITS,
+    WORD_DAYS,
+    build,
+    clock,
+    en_month,
+    month_number,
+    zone,
+)
 
 _LOOKBACK = 60  # characters before a date searched for a clock time
 
@@ -67,14 +77,14 @@ _RANGE = build(
     \s*(?:(?:ngày|mùng|mồng)\s+)?(?P<d2>[0-9]{1,2})(?![0-9])
     (?: (?P<sep>[/-])(?P<m>[0-9]{1,2})(?![0-9])(?:(?P=sep)(?P<y><<YEAR>>))?
       | \.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])
-      | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:\s*(?:,|năm|/)\s*(?P<yw>[0-9]{4})(?![0-9]))? )"""
+      | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:<<MONTH_YEAR_LINK>>(?P<yw>[0-9]{4})(?![0-9]))? )"""
 )
-_DMY = build(r"(?P<d>[0-9]{1,2})\s?(?P<sep>[/.-])\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y><<YEAR>>)")
-_DM = build(r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?![0-9])")
+_DMY = build(r"<<DMY>>")
+_DM = build(r"(?P<d>[0-9]{1,2})(?P<sep><<DATE_SEP>>)(?P<m>[0-9]{1,2})(?![0-9])")
 # 'thg 5' is how embedded posts and video widgets abbreviate 'tháng 5' ('15 thg 5, 2024'): numbers only.
 _VI_LONG = build(
     r"""(?P<d>[0-9]{1,2})\s+(?:tháng\s+(?P<m><<MONTH_VI>>)|(?P<abbr>thg)\.?\s?(?P<ma>1[0-2]|0?[1-9])(?!\w))
-    (?:\s*(?:,|năm|/)\s*(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))?"""
+    (?:<<MONTH_YEAR_LINK>>(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))?"""
 )
 _EN_DMY = build(
     r"""(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s/-]*(?P<mon><<MONTH_EN>>)[\s,/-]*
@@ -91,13 +101,11 @@ _MONTH_BEFORE = build(
          |(?<!\w)th(?:g\.?\s?)?(?P<am>1[0-2]|0?[1-9])(?!\w))\s*,?\s*$"""
 )
 _REL_NUMBER = build(
-    r"""(?P<n>[0-9]{1,4})\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm
-                                     |second|minute|hour|day|week|month|year)(?:s(?=\s+ago))?(?!\w)
+    r"""(?P<n>[0-9]{1,4})\s*(?P<unit><<REL_UNIT>>)(?:s(?=\s+ago))?(?!\w)
     (?:\s+(?P<ago>trước|ago)(?!\w))?"""
 )
 _REL_WORD = build(
-    r"""(?<!\w)(?:hôm\s+(?:nay|qua|kia)|ngày\s+mai|(?:sáng|trưa|chiều|tối|đêm|khuya)\s+(?:nay|qua|mai)
-                |today|yesterday)(?!\w)"""
+    r"""(?<!\w)(?:<<REL_WORD>>)(?!\w)"""
 )
 # A clock time that ends right before a date: '8:30 ngày 18/7', '14:35, Thứ Tư, 12/07/2017'.
 # Also with a part of the day or 'ngày' before the weekday ('8 giờ 30 phút, sáng thứ Hai, ngày 15 tháng 5 năm
@@ -112,8 +120,8 @@ _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")
 # '… đến (ngày) 20/7/2022' after a year-less first day lends it its year.
 _BORROW = build(
     r"""\s*(?:-|đến|tới|và)\s*(?:hết\s+)?(?:(?:ngày|mùng|mồng)\s+)?
-    (?:(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})\s*[/.-]\s*(?P<y>[0-9]{4})
-     | (?P<dw>[0-9]{1,2})\s+tháng\s+(?P<mw><<MONTH_VI>>)\s*(?:,|năm|/)\s*(?P<yw>[0-9]{4})
+    (?:(?P<d>[0-9]{1,2})\s*<<DATE_SEP>>\s*(?P<m>[0-9]{1,2})\s*<<DATE_SEP>>\s*(?P<y>[0-9]{4})
+     | (?P<dw>[0-9]{1,2})\s+tháng\s+(?P<mw><<MONTH_VI>>)<<MONTH_YEAR_LINK>>(?P<yw>[0-9]{4})
     )(?![0-9])"""
 )
 # Between a relative word and the explicit date that names the same day: 'Chiều qua (17/7)'.
@@ -373,14 +381,6 @@ _UNIT_WORDS = tuple(
     "giây phút giờ tiếng ngày tuần tháng năm second minute hour day week month year".split()
 )
 _EN_WORDS = tuple("st nd rd th of jan feb mar apr may jun jul aug sep oct nov dec".split())
-# fmt: off
-UNITS = {
-    "giây": ("s", 1), "phút": ("s", 60), "giờ": ("s", 3600), "tiếng": ("s", 3600), "ngày": ("d", 1),
-    "tuần": ("d", 7), "tháng": ("m", 1), "năm": ("y", 1), "second": ("s", 1), "minute": ("s", 60),
-    "hour": ("s", 3600), "day": ("d", 1), "week": ("d", 7), "month": ("m", 1), "year": ("y", 1),
-}
-# fmt: on
-WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1}
 
 
 def _relative_at(text: str, start: int) -> Found | None:
@@ -450,12 +450,16 @@ def _first_number_led(text: str, pos: int = 0) -> Found | None:
         pos = number.end()
 
 
+def relative_hint(text: str, limit: int) -> bool:
+    """Whether a relative word ('hôm qua', 'sáng nay', 'ngày mai', 'today') may start before limit:
+    one of their parts in text[:limit + 12], a test far cheaper than the pattern."""
+    low = text[: limit + 12].lower()
+    return "hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low
+
+
 def _relative_word(text: str, limit: int) -> Found | None:
     """The first 'hôm qua', 'sáng nay', 'ngày mai' … that starts before limit."""
-    if limit < 5:
-        return None
-    low = text[: limit + 12].lower()
-    if not ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low):
+    if limit < 5 or not relative_hint(text, limit):
         return None  # the cheap test first: these words are rare in date lines
     match = _REL_WORD.search(text, 0, limit + 12)
     if match is None or match.start() >= limit:

@@ -23,8 +23,20 @@ MONTH_WORDS = {
     "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
 }
 # fmt: on
-MONTH_VI = r"""(?:mười\s+một|mười\s+hai|mười|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín
-               |1[0-2]|0?[1-9])(?!\w)"""
+# The month after 'tháng': its name, longest first ('mười một' before 'mười'), or its number.
+_MONTH_NAMES = "mười một|mười hai|mười|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín"
+assert set(_MONTH_NAMES.split("|")) == set(MONTH_WORDS)
+MONTH_NUMBER = r"1[0-2]|0?[1-9]"
+
+
+def month_vi(space: str = r"\s+") -> str:
+    """The month after 'tháng' as a pattern; `space` is what may stand between 'mười' and 'một'."""
+    return "(?:" + _MONTH_NAMES.replace(" ", space) + "|" + MONTH_NUMBER + r")(?!\w)"
+
+
+MONTH_VI = month_vi()
+# Between a month and its year in the long forms: '18 tháng 7 năm 2022', '18 tháng 7, 2022', '… 7/2022'.
+MONTH_YEAR_LINK = r"\s*(?:,|năm|/)\s*"
 
 MONTH_EN = r"""(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?
                |sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?!\w)\.?"""
@@ -37,6 +49,8 @@ EN_WEEKDAY = r"(?:(?<!\w)(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)"
 WEEKDAY = r"""(?<!\w)(?:thứ\s*(?:hai|ba|tư|bốn|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn|t[2-7])(?!\w)"""
 DAYPART = r"(?:rạng\s+sáng|sáng\s+sớm|sáng|trưa|chiều|tối|đêm|khuya)"
 
+MERIDIEM = "sa|ch|am|pm"  # 'SA' (sáng) and 'CH' (chiều) are Vietnamese AM and PM
+
 # A clock time: '08:30', '8:30:00', '8h30', '14h', '20g30', '8 giờ 30 phút', with 'SA'/'CH', AM/PM
 # or a part of the day after it. Minutes after 'g' are required: '20g' alone is twenty grams.
 TIME = r"""
@@ -47,8 +61,8 @@ TIME = r"""
   | \s*giờ(?!\w)(?:\s*(?P<vm>[0-9]{1,2})(?![0-9])(?:\s*phút(?!\w))?)?
     (?:\s*(?P<vs>[0-9]{1,2})\s*giây(?!\w))?
 )
-(?:\s*(?P<ap>sa|ch|am|pm|a\.m\.|p\.m\.|sáng|trưa|chiều|tối|đêm|khuya)(?!\w))?
-"""
+(?:\s*(?P<ap>MERIDIEM|a\.m\.|p\.m\.|sáng|trưa|chiều|tối|đêm|khuya)(?!\w))?
+""".replace("MERIDIEM", MERIDIEM)
 TZ_NAME = r"""(?:\s*(?P<tz>
     [+-][0-9]{2}(?::?[0-9]{2})?(?![0-9])
   | \(?\s*(?:gmt|utc)\s*(?:[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?\s*\)?
@@ -65,17 +79,41 @@ TIME_PLAIN = (
 )
 
 YEAR = r"(?:[0-9]{4}|[0-9]{2})(?![0-9])"
+DATE_SEP = "[/.-]"  # between the day, the month and the year of a numeric date
+# A numeric date, '18/07/2022', '18.7.22', '18 / 7 / 2022': one separator throughout.
+DMY = r"(?P<d>[0-9]{1,2})\s?(?P<sep>" + DATE_SEP + r")\s?(?P<m>[0-9]{1,2})\s?(?P=sep)\s?(?P<y>" + YEAR + ")"
+
+# Relative dates: the words ('hôm qua', 'sáng nay', 'today') and the units counted back ('3 ngày trước');
+# each unit is (what resolve counts in: seconds, days, months or years; how many of them).
+REL_WORD = r"""hôm\s+(?:nay|qua|kia)|ngày\s+mai|(?:sáng|trưa|chiều|tối|đêm|khuya)\s+(?:nay|qua|mai)
+                |today|yesterday"""
+# fmt: off
+UNITS = {
+    "giây": ("s", 1), "phút": ("s", 60), "giờ": ("s", 3600), "tiếng": ("s", 3600), "ngày": ("d", 1),
+    "tuần": ("d", 7), "tháng": ("m", 1), "năm": ("y", 1), "second": ("s", 1), "minute": ("s", 60),
+    "hour": ("s", 3600), "day": ("d", 1), "week": ("d", 7), "month": ("m", 1), "year": ("y", 1),
+}
+# fmt: on
+REL_UNIT = "|".join(UNITS)
+WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1}
+
 _PIECES = {
     "MONTH_VI": MONTH_VI, "MONTH_EN": MONTH_EN, "EN_WEEKDAY": EN_WEEKDAY, "WEEKDAY": WEEKDAY,
-    "DAYPART": DAYPART, "TIME": TIME, "TZ": TZ_NAME, "TIME_PLAIN": TIME_PLAIN, "YEAR": YEAR,
+    "DAYPART": DAYPART, "TIME": TIME, "TZ": TZ_NAME, "TIME_PLAIN": TIME_PLAIN, "DMY": DMY, "YEAR": YEAR,
+    "DATE_SEP": DATE_SEP, "MONTH_YEAR_LINK": MONTH_YEAR_LINK, "REL_WORD": REL_WORD, "REL_UNIT": REL_UNIT,
 }  # fmt: skip
+
+
+def expand(pattern: str) -> str:
+    """The pattern with each <<NAME>> replaced by the piece of that name above."""
+    for name, piece in _PIECES.items():
+        pattern = pattern.replace(f"<<{name}>>", piece)
+    return pattern
 
 
 def build(pattern: str, flags: int = FLAGS) -> re.Pattern[str]:
     """Compile a verbose pattern in which <<NAME>> stands for one of the pieces above."""
-    for name, piece in _PIECES.items():
-        pattern = pattern.replace(f"<<{name}>>", piece)
-    return re.compile(pattern, flags)
+    return re.compile(expand(pattern), flags)
 
 
 def named(pattern: str, prefix: str) -> str:
