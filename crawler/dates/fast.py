@@ -324,8 +324,19 @@ _ANNOUNCING = frozenset(
     and not any(pair.rsplit(None, 1)[-1] == w for pair in NUMBERED_PAIRS)
 )
 _FIRST_DIGIT = re.compile(r"[0-9]")
-# d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22').
-_NUMERIC = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})(?:\2([0-9]{4})(?![0-9])|(?![0-9]|\s?\2))")
+# d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22'),
+# with the scanner's tests after it made in the same match: no year to borrow from a second date
+# ('18/7 đến 20/7/2022'), nothing glued on (stricter than glued_after: '18/7-20/7' is left to the
+# scanner), no lunar mark.
+_NUMERIC = re.compile(
+    r"""([0-9]{1,2})([/-])([0-9]{1,2})
+    (?: \2([0-9]{4})(?![0-9]) | (?![0-9]|\s?\2)(?!\s*(?:"""
+    + "|".join(map(re.escape, _BORROW_LEADS))
+    + r""")) )
+    (?![^\W_]|%|[/.:,-][^\W_])
+    (?!""" + _LUNAR.pattern + ")",
+    FLAGS,
+)
 
 
 def sentence(text: str, ref: object) -> date | None | object:
@@ -338,32 +349,34 @@ def sentence(text: str, ref: object) -> date | None | object:
     head = window.rstrip(GLUE)
     if len(head) == len(window) or not head or not head[-1].isalnum():
         return NOT_WHOLE  # the number is glued to a word, or no word is before it
-    word = head.rsplit(None, 1)[-1].lower()  # the last of words_before(text, start)
+    tokens = head.rsplit(None, 1)
+    word = tokens[-1].lower()  # the last of words_before(text, start)
     if word not in _ANNOUNCING:
         return NOT_WHOLE
     m = _NUMERIC.match(text, start)
     if m is not None:
         day, month = _NUMBER[m.group(1)], _NUMBER[m.group(3)]
         year = None if m.group(4) is None else int(m.group(4))
+        end = m.end()
     elif word in _LONG_OPENERS:
         m = _VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
         if m is None or not (m.group("y") or m.group("y2")):
             return NOT_WHOLE
         day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
         year = int(m.group("y") or m.group("y2"))
+        end = m.end()
+        if glued_after(text, end) or _LUNAR.match(text, end):
+            return NOT_WHOLE
     else:
         return NOT_WHOLE
-    end = m.end()
-    if not _real(year, month, day) or glued_after(text, end) or _LUNAR.match(text, end):
+    if not _real(year, month, day):
         return NOT_WHOLE
-    if year is None and text[end : end + 16].lstrip()[:3].lower().startswith(_BORROW_LEADS):
-        return NOT_WHOLE  # '… đến 20/7/2022' may lend its year
     if start >= 5 and relative_hint(text, start):
         return NOT_WHOLE  # 'Chiều qua (17/7)': the scanner weighs a relative word before the date
     if _NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
         return NOT_WHOLE  # a clock time after the date
-    if word == "sáng" and not announces_date(words_before(text, start)):
-        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    if word == "sáng" and len(tokens) > 1 and not announces_date(words_before(text, start)):
+        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning (alone, 'sáng' is morning)
     if year is not None:
         return date(year, month, day)
     ref_day, _ = reference(ref)
