@@ -4,9 +4,11 @@ Five generated sites (one per shipped CMS family, article pages from the fixture
 are served from memory on 127.0.0.x; `edunews crawl` crawls them in a child process with politeness off into a
 fresh archive (raw pages stored, the default). Then `scrapy bench` (the stock command, its own loopback server) runs
 for the ratio. Prints pages/s, the median CPU ms per article in our pipelines (each pipeline's process_item timed
-with time.process_time by bench/_timing.py), the child's peak RSS (its own VmHWM) and the archive bytes per article.
+with time.process_time by bench/_timing.py), the child's peak RSS (its own VmHWM) and the archive's bytes per
+original article, after the crawl and after `edunews compact` (bench/archive_size.py: the same on sites of more
+varied make).
 
-    python bench/crawl.py --articles 5000
+    python -m bench.crawl --articles 5000
 """
 
 from __future__ import annotations
@@ -23,12 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# The project, not this folder (bench/incremental.py would shadow the package of that name).
-sys.path[0] = str(ROOT)
+from bench._gensite import PER_PAGE, serve_generated, sites_toml
+from bench._timing import ITEM_PIPELINES, STEPS
 
-from bench._gensite import PER_PAGE, serve_generated, sites_toml  # noqa: E402
-from bench._timing import ITEM_PIPELINES, STEPS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Politeness off: this is our own loopback server.
 FAST = {
@@ -126,7 +126,8 @@ def main() -> int:
         # The child's own peak (VmHWM): wait4's ru_maxrss also counts this process's size at the fork.
         own_peak = timed.get("peak_rss_kib")
         rss_mb = (own_peak or usage.ru_maxrss) / 1024
-        per_article = size / max(figures["articles"], 1)
+        originals = figures["articles"] - figures["duplicates"]
+        per_article = size / max(originals, 1)
         print(f"crawl exit status {status}; {figures['pages_fetched']} pages fetched, {figures['articles']} articles "
               f"({figures['duplicates']} marked duplicate), {figures['pages_stored']} raw pages stored, "
               f"{figures['errors']} errors")
@@ -146,7 +147,12 @@ def main() -> int:
         print(f"peak RSS of the crawl process: {rss_mb:.0f} MB "
               f"({'VmHWM' if own_peak else 'ru_maxrss, includes the bench at the fork'}; "
               f"wait4 ru_maxrss {usage.ru_maxrss / 1024:.0f} MB)")
-        print(f"archive: {size / 1e6:.1f} MB, {per_article / 1024:.1f} KB per article (target <= 15 KB)")
+        print(f"archive: {size / 1e6:.1f} MB, {per_article / 1024:.1f} KB per original article (target <= 10 KB)")
+        subprocess.run([sys.executable, "-m", "edunews", "compact", "--db", str(db)], cwd=ROOT, check=False,
+                       stdout=subprocess.DEVNULL)
+        compacted = sum(p.stat().st_size for p in tmp.glob("archive.sqlite*") if not p.name.endswith(".lock"))
+        print(f"after edunews compact: {compacted / 1e6:.1f} MB, {compacted / max(originals, 1) / 1024:.1f} KB per "
+              "original article")
         return 0 if status in (0, 1) else status
 
 
