@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 GLUE = " \t\n\r,:.#("  # what words_before steps over between a word and the number
+REACH = 28  # how many characters before the number words_before looks at
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -49,7 +50,7 @@ NUMBERED_PAIRS = _NUMBERED_PAIRS | _NUMBERED_STRICT_PAIRS  # all two-word things
 
 def words_before(text: str, start: int, count: int = 3) -> list[str]:
     """The last `count` words (lower case) right before text[start], across spaces and ',:.#('."""
-    head = text[max(0, start - 28) : start].rstrip(GLUE)
+    head = text[max(0, start - REACH) : start].rstrip(GLUE)
     if not head or not head[-1].isalnum():
         return []
     words = head.lower().rsplit(None, count)[-count:]

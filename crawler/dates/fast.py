@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from crawler.dates.context import GLUE, NUMBERED_PAIRS, announces_date, names_number, words_before
+from crawler.dates.context import GLUE, NUMBERED_PAIRS, REACH, announces_date, names_number, words_before
 from crawler.dates.resolve import counted_back, nearest, reference
 from crawler.dates.scan import _BORROW_LEADS, _LONG_OPENERS, _LUNAR, _NUM, _VI_LONG, _real, glued_after, relative_hint
 from crawler.dates.scan import _TIME_AFTER as _CLOCK_AFTER
@@ -345,7 +345,7 @@ def sentence(text: str, ref: object) -> date | None | object:
     if first is None:
         return NOT_WHOLE
     start = first.start()
-    window = text[max(0, start - 28) : start]
+    window = text[max(0, start - REACH) : start]
     head = window.rstrip(GLUE)
     if len(head) == len(window) or not head or not head[-1].isalnum():
         return NOT_WHOLE  # the number is glued to a word, or no word is before it
