@@ -5,12 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Fields the archive stores; the rest of the item is working state for the pipelines.
-STORED_FIELDS = (
-    "url", "urls", "identity", "site", "title", "summary", "published_at", "published_raw", "published_source",
-    "updated_at", "author", "source", "category", "body_text", "body_html", "view_count", "word_count",
-    "fetched_at", "images", "attachments",
-)
+from storage.archive import STORED_KEYS as STORED_FIELDS  # what the archive stores; the rest is working state
 
 
 @dataclass

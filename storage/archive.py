@@ -14,18 +14,21 @@ import sqlite_utils
 
 from storage import fts, neardup, pages
 from storage.dedup import content_hash
-from storage.schema import BUSY_TIMEOUT_MS, apply_pragmas, migrate, vacuum, write_transaction
+from storage.schema import ARTICLES_AT_URL, BUSY_TIMEOUT_MS, COLUMNS, apply_pragmas, migrate, vacuum, write_transaction
 
 SITE_KEYS = ("name", "title", "province", "base_url", "cms")
 CRAWL_STATS = ("pages", "articles_new", "articles_updated", "duplicates", "errors")
 CRAWL_SITE_FIGURES = (
     "pages", "new", "updated", "duplicates", "errors", "missing_title", "missing_date", "missing_body", "alarm",
 )
-# Article fields the caller provides (url, identity, images, attachments handled apart).
-ARTICLE_FIELDS = (
-    "site", "title", "summary", "published_at", "published_raw", "published_source", "updated_at",
-    "author", "source", "category", "body_text", "body_html", "view_count", "word_count",
+# The articles columns the archive fills itself; every other column is a field the caller provides (url, identity
+# and fetched_at are taken apart, images and attachments go to their own tables).
+_ARCHIVE_COLUMNS = (
+    "id", "url", "identity", "content_hash", "duplicate_of", "first_seen_at", "last_seen_at", "fetched_at", "crawl_id",
 )
+ARTICLE_FIELDS = tuple(name for name, _, _ in COLUMNS["articles"] if name not in _ARCHIVE_COLUMNS)
+# What store_article reads of an article, the item's stored part (crawler/items.py).
+STORED_KEYS = ("url", "urls", "identity", *ARTICLE_FIELDS, "fetched_at", "images", "attachments")
 # A change in one of these (or in the images or attachments) makes a stored article 'updated'.
 CHANGE_FIELDS = ("title", "summary", "body_text", "published_at", "author")
 # A change in one of these keeps the old version in revisions.
@@ -227,8 +230,7 @@ class Archive:
         for url in incoming.urls:
             row = _one(
                 conn,
-                "SELECT a.* FROM article_urls AS u JOIN articles AS a ON a.id = u.article_id "
-                "WHERE u.url = ?1 UNION ALL SELECT * FROM articles WHERE url = ?1 LIMIT 1",
+                f"SELECT * FROM articles WHERE id IN ({ARTICLES_AT_URL}) LIMIT 1",
                 [url],
             )
             # A URL held by an article of another identity is not this article.

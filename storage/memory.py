@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from storage.validators import _ARTICLES_AT
+from storage.schema import ARTICLES_AT_URL
 
 # alias: redirects to `target` (a stored article, a listing...); listing: a page of article links, read every run;
 # listing_page: a later page of a listing, read only when the listing's first pages held something new;
@@ -58,7 +58,7 @@ def record(
         return 0
     with conn:
         for url, kind, target, status in rows:
-            article = conn.execute(_ARTICLES_AT, (target,)).fetchone() if target else None
+            article = conn.execute(ARTICLES_AT_URL, (target,)).fetchone() if target else None
             conn.execute(
                 "INSERT INTO url_memory (url, site, kind, target, article_id, status, checked_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET site = excluded.site, "

@@ -27,6 +27,10 @@ BUSY_TIMEOUT_MS = 30_000
 # 9.3 instead of 9.9 KB an article once vacuumed). `edunews compact` moves older archives to it.
 PAGE_SIZE = 16384
 
+# The ids of the articles stored under URL ?1: an alias in article_urls, or an article's own url (archives before
+# article_urls held every URL). The one URL -> article lookup: the archive's dedup and the conditional GETs use it.
+ARTICLES_AT_URL = "SELECT article_id FROM article_urls WHERE url = ?1 UNION SELECT id FROM articles WHERE url = ?1"
+
 # Table -> [(column, SQL type, referenced "table(column)" or None)], in creation order.
 # The first column of each table is its primary key.
 COLUMNS: dict[str, list[tuple[str, str, str | None]]] = {

@@ -11,10 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from storage.schema import BUSY_TIMEOUT_MS
-
-# The ids of the articles stored under URL ?1: an alias in article_urls, or an article's own url.
-_ARTICLES_AT = "SELECT article_id FROM article_urls WHERE url = ?1 UNION SELECT id FROM articles WHERE url = ?1"
+from storage.schema import ARTICLES_AT_URL, BUSY_TIMEOUT_MS
 
 
 class Validators(NamedTuple):
@@ -59,7 +56,7 @@ def stored(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
     Validators are recorded only for these: a page fetched but not stored (an extraction failure) must be
     fetched in full next time, not answered with "not modified".
     """
-    return {url for url in set(urls) if conn.execute(f"SELECT EXISTS ({_ARTICLES_AT})", (url,)).fetchone()[0]}
+    return {url for url in set(urls) if conn.execute(f"SELECT EXISTS ({ARTICLES_AT_URL})", (url,)).fetchone()[0]}
 
 
 def touch_articles(conn: sqlite3.Connection, urls: Iterable[str], seen_at: str) -> int:
@@ -69,7 +66,7 @@ def touch_articles(conn: sqlite3.Connection, urls: Iterable[str], seen_at: str) 
         return 0
     with conn:
         cursor = conn.executemany(
-            f"UPDATE articles SET last_seen_at = ?2 WHERE id IN ({_ARTICLES_AT})",
+            f"UPDATE articles SET last_seen_at = ?2 WHERE id IN ({ARTICLES_AT_URL})",
             [(url, seen_at) for url in urls],
         )
     return cursor.rowcount

@@ -30,3 +30,15 @@ def test_this_project_s_own_modules_pass(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_the_item_carries_every_field_the_archive_stores():
+    """The article fields are listed once, by the archive's schema; the item must have each of them."""
+    from dataclasses import fields
+
+    from crawler.items import ArticleItem
+    from storage.archive import STORED_KEYS
+    from storage.schema import COLUMNS
+
+    assert set(STORED_KEYS) <= {field.name for field in fields(ArticleItem)}
+    assert set(STORED_KEYS) - {"urls", "images", "attachments"} <= {name for name, _, _ in COLUMNS["articles"]}
