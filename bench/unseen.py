@@ -25,12 +25,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from bench import aeb, real_articles, trafilatura_eval
-from bench._pages import ROOT, Corpus, cache_get, corpus_path
+if not __package__:
+    # Run as a file (`python bench/unseen.py`, as tools that show its last lines do): the checkout, not bench/, first
+    # on the path, so that the benches import as the package they are (and bench/incremental.py shadows nothing).
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import aeb, real_articles, trafilatura_eval  # noqa: E402
+from bench._pages import ROOT, Corpus, cache_get, corpus_path  # noqa: E402
 
 
 def mark(value: float, target: float, higher: bool = True) -> str:
