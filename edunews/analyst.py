@@ -20,7 +20,6 @@ from markupsafe import Markup
 from crawler.html import sanitize
 from storage.fold import fold
 from storage.search import (
-    DATE_WALK_MATCHES,
     RANK_WINDOW,
     count_matches,
     is_exact,
@@ -102,8 +101,8 @@ def search_page(
              "capped": False, "newest": newest, "ranked": False}
     if expression is None:
         return empty
-    # One count, stopped at the largest figure needed: the cap shown, and the two thresholds of the order.
-    counted = count_matches(conn, expression, site, max(count_cap, RANK_WINDOW, DATE_WALK_MATCHES))
+    # One count, stopped at the largest figure needed: the cap shown, or the threshold of the ranking.
+    counted = count_matches(conn, expression, site, max(count_cap, RANK_WINDOW))
     matched = counted.articles + counted.copies  # copies included, as storage.search's thresholds count
     ranked = not newest and counted.complete and matched < RANK_WINDOW
     capped = not counted.complete or counted.articles > count_cap
@@ -115,8 +114,7 @@ def search_page(
     if ranked:
         rows = ranked_matches(conn, expression, PAGE_SIZE + 1, offset, site)
     else:
-        dense = not counted.complete or matched >= DATE_WALK_MATCHES
-        rows = newest_published(conn, expression, PAGE_SIZE + 1, offset, site, walk=dense)
+        rows = newest_published(conn, expression, PAGE_SIZE + 1, offset, site)
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     # The page's own columns (site title, text and captions to cut snippets from), for its articles only.

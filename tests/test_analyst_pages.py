@@ -4,6 +4,7 @@ under plain `datasette archive.sqlite` with the plugin installed."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -23,9 +24,11 @@ from edunews import analyst
 from edunews.analyst import dashboard, highlight, search_page
 from storage import Archive, search
 from storage.fold import fold
-from storage.search import match_expression, newest_published
+from storage.search import dense, match_expression, newest_published
 
 WIDTH, HEIGHT = 1400, 1000
+# The module: storage exports a function of the same name.
+search_module = importlib.import_module("storage.search")
 
 
 def get(url: str) -> tuple[str, str]:
@@ -229,7 +232,8 @@ def test_search_page_orders_and_counts(tmp_path, monkeypatch):
     # Many matches (thresholds lowered): the latest published first, through either plan, page after page.
     monkeypatch.setattr(analyst, "RANK_WINDOW", 5)
     for walk_from in (10, 10_000):
-        monkeypatch.setattr(analyst, "DATE_WALK_MATCHES", walk_from)
+        monkeypatch.setattr(search_module, "DATE_WALK_MATCHES", walk_from)
+        assert dense(con, match_expression("tuyen sinh")) == (walk_from == 10)
         shown = []
         for number in (1, 2, 3):
             page = search_page(con, "tuyen sinh", page=number)
