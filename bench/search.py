@@ -2,16 +2,18 @@
 
 Builds an archive through the storage layer's schema and FTS triggers (storage/schema.py, storage/fts.py: the
 triggers fold and index every inserted article), inserting articles with executemany, one transaction per batch.
-Article text is Vietnamese drawn from the fixture corpus's vocabulary (edunews/fixtures/corpus.json): words picked
+Article text is Vietnamese drawn from the fixture corpus's vocabulary (fixture_tools/corpus.json): words picked
 with their corpus frequencies, so common words are common and rare ones rare; titles of 8-16 words, summaries of
 25-40, bodies of 300-600 words in paragraphs. Then times storage/search.py search() over a mix of single words,
 two-word queries, queries without diacritics ('dao tao'), rare and common terms, and prints p50/p95/max, the
-build time and the archive size. Target: p95 <= 50 ms.
+build time and the archive size. Target: p95 <= 50 ms. With --datasette, also times the search page analysts
+open in Datasette (/DB/articles?_search=, the edunews plugin's results page) on the same 42 queries: target p95
+<= 1 s.
 
 When a trial build says full bodies would take longer than --budget minutes, bodies are shortened to fit and the
 sizes used are printed.
 
-    python bench/search.py [--articles 1000000] [--budget 15] [--db PATH] [--reuse] [--datasette]
+    python -m bench.search [--articles 1000000] [--budget 15] [--db PATH] [--reuse] [--datasette]
 """
 
 from __future__ import annotations
@@ -29,16 +31,13 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from storage import Archive
+from storage.fold import fold
+from storage.fts import FTS_TABLE
+from storage.search import match_expression, search
+
 ROOT = Path(__file__).resolve().parent.parent
-# The project, not this folder (bench/incremental.py would shadow the package of that name).
-sys.path[0] = str(ROOT)
-
-from storage import Archive  # noqa: E402
-from storage.fold import fold  # noqa: E402
-from storage.fts import FTS_TABLE  # noqa: E402
-from storage.search import match_expression, search  # noqa: E402
-
-CORPUS = ROOT / "edunews" / "fixtures" / "corpus.json"
+CORPUS = ROOT / "fixture_tools" / "corpus.json"
 BATCH = 5000
 SITES = ("gialai", "moet", "locninh", "nguyendu", "leloi", "binhdinh", "hoangdieu", "kontum")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -219,7 +218,9 @@ def timed_queries(conn: sqlite3.Connection, writer: Writer, options: argparse.Na
 
 
 def datasette_pages(path: Path, texts: list[str]) -> None:
-    """Time Datasette's table page with ?_search= (HTML, as an analyst opens it; count and facets included)."""
+    """Time the search page an analyst gets from Datasette's search box, /DB/articles?_search= (HTML, redirects
+    followed), as `edunews serve` sets Datasette up: the edunews plugin's results page. Each query is opened once
+    to read the pages in, then timed once. Target: p95 <= 1 s."""
     import asyncio
     from urllib.parse import quote
 
@@ -227,24 +228,28 @@ def datasette_pages(path: Path, texts: list[str]) -> None:
 
     app = make_datasette(str(path))
     database = path.stem
+    summary = re.compile(r'<p class="edunews-summary-line">\s*(.*?)\s*·', re.S)
 
-    async def run() -> list[tuple[float, str, int]]:
+    async def run() -> list[tuple[float, str, int, str]]:
         out = []
         for text in texts:
             url = f"/{database}/articles?_search={quote(text)}"
-            await app.client.get(url)  # pages read in
+            await app.client.get(url, follow_redirects=True)  # pages read in
             started = time.perf_counter()
-            response = await app.client.get(url)
-            out.append(((time.perf_counter() - started) * 1000, text, response.status_code))
+            response = await app.client.get(url, follow_redirects=True)
+            ms = (time.perf_counter() - started) * 1000
+            found = summary.search(response.text)
+            count = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))) if found else "no results list"
+            out.append((ms, text, response.status_code, count))
         return out
 
     pages = asyncio.run(run())
-    ordered = sorted(ms for ms, _, _ in pages)
-    print(f"Datasette articles?_search= page, ms: p50 {statistics.median(ordered):.0f}  "
-          f"p95 {ordered[int(len(ordered) * 0.95)]:.0f}  max {ordered[-1]:.0f}  "
-          f"(statuses {sorted({status for _, _, status in pages})})")
-    for ms, text, _ in sorted(pages, reverse=True)[:5]:
-        print(f"  {ms:8.0f} ms  {text!r}")
+    ordered = sorted(ms for ms, *_ in pages)
+    print(f"Datasette search page (articles?_search=), {len(pages)} queries, ms: p50 {statistics.median(ordered):.0f}"
+          f"  p95 {ordered[int(len(ordered) * 0.95)]:.0f}  max {ordered[-1]:.0f}  (target p95 <= 1000; "
+          f"statuses {sorted({status for _, _, status, _ in pages})})")
+    for ms, text, _, count in sorted(pages, reverse=True)[:5]:
+        print(f"  {ms:8.0f} ms  {text!r}: {count}")
 
 
 if __name__ == "__main__":
