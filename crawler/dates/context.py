@@ -55,10 +55,17 @@ def words_before(text: str, start: int, count: int = 3) -> list[str]:
         return []
     words = head.lower().rsplit(None, count)[-count:]
     for i, word in enumerate(words):
-        if not word.isalnum():  # '(glo)-ngày' -> 'ngày'
-            parts = [p for p in _NON_WORD.split(word) if p]
-            words[i] = parts[-1] if parts else ""
+        if not word.isalnum():
+            words[i] = word_of(word)
     return words
+
+
+def word_of(token: str) -> str:
+    """A lower-case token as words_before gives it: its last run of letters or digits ('(glo)-ngày' -> 'ngày')."""
+    if token.isalnum():
+        return token
+    parts = [p for p in _NON_WORD.split(token) if p]
+    return parts[-1] if parts else ""
 
 
 def announces_date(words: list[str]) -> bool:

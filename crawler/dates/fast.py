@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from crawler.dates.context import GLUE, NUMBERED_PAIRS, REACH, announces_date, names_number, words_before
+from crawler.dates.context import GLUE, NUMBERED_PAIRS, REACH, announces_date, names_number, word_of, words_before
 from crawler.dates.resolve import counted_back, nearest, reference
-from crawler.dates.scan import _BORROW_LEADS, _LONG_OPENERS, _LUNAR, _NUM, _VI_LONG, _real, glued_after, relative_hint
+from crawler.dates.scan import _BORROW_LEADS, _LONG_OPENERS, _LUNAR, _NUM, _VI_LONG, _real, glued_after
 from crawler.dates.scan import _TIME_AFTER as _CLOCK_AFTER
 from crawler.dates.words import (
     DATE_SEP,
@@ -334,7 +334,9 @@ _NUMERIC = re.compile(
     + "|".join(map(re.escape, _BORROW_LEADS))
     + r""")) )
     (?![^\W_]|%|[/.:,-][^\W_])
-    (?!""" + _LUNAR.pattern + ")",
+    (?!""" + _LUNAR.pattern + r""")
+    (?=(?-i:[^0-9]{0,11}+([0-9])))?  # a digit in the 12 characters after the date: a clock time may follow
+    """,
     FLAGS,
 )
 
@@ -345,18 +347,24 @@ def sentence(text: str, ref: object) -> date | None | object:
     if first is None:
         return NOT_WHOLE
     start = first.start()
-    window = text[max(0, start - REACH) : start]
-    head = window.rstrip(GLUE)
-    if len(head) == len(window) or not head or not head[-1].isalnum():
+    if start == 0 or text[start - 1] not in GLUE:
         return NOT_WHOLE  # the number is glued to a word, or no word is before it
-    tokens = head.rsplit(None, 1)
-    word = tokens[-1].lower()  # the last of words_before(text, start)
-    if word not in _ANNOUNCING:
+    # One lower() serves both the word before the date and the test for a relative word, which reads
+    # the text up to 12 characters past the date's first digit (relative_hint's text, lowered).
+    low = text[: start + 12].lower()
+    if "\u0307" in low:
+        return NOT_WHOLE  # 'İ' lowers to two characters: the offsets in low would be off
+    tokens = low[start - REACH if start > REACH else 0 : start].rstrip(GLUE).rsplit(None, 1)
+    if not tokens or tokens[-1] not in _ANNOUNCING:
         return NOT_WHOLE
+    word = tokens[-1]  # the last of words_before(text, start)
+    if start >= 5 and ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low):
+        return NOT_WHOLE  # 'Chiều qua (17/7)': the scanner weighs a relative word before the date
     m = _NUMERIC.match(text, start)
     if m is not None:
-        day, month = _NUMBER[m.group(1)], _NUMBER[m.group(3)]
-        year = None if m.group(4) is None else int(m.group(4))
+        raw_day, _, raw_month, raw_year, digit_after = m.groups()
+        day, month = _NUMBER[raw_day], _NUMBER[raw_month]
+        year = None if raw_year is None else int(raw_year)
         end = m.end()
     elif word in _LONG_OPENERS:
         m = _VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
@@ -367,17 +375,18 @@ def sentence(text: str, ref: object) -> date | None | object:
         end = m.end()
         if glued_after(text, end) or _LUNAR.match(text, end):
             return NOT_WHOLE
+        digit_after = _NUM.search(text, end, end + 12)
     else:
         return NOT_WHOLE
     if not _real(year, month, day):
         return NOT_WHOLE
-    if start >= 5 and relative_hint(text, start):
-        return NOT_WHOLE  # 'Chiều qua (17/7)': the scanner weighs a relative word before the date
-    if _NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
+    if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
         return NOT_WHOLE  # a clock time after the date
-    if word == "sáng" and len(tokens) > 1 and not announces_date(words_before(text, start)):
+    if word == "sáng" and len(tokens) > 1 and not announces_date([word_of(tokens[0].rsplit(None, 1)[-1]), word]):
         return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning (alone, 'sáng' is morning)
     if year is not None:
         return date(year, month, day)
+    if type(ref) is date:
+        return nearest(day, month, ref)  # reference() of a date is that date
     ref_day, _ = reference(ref)
     return None if ref_day is None else nearest(day, month, ref_day)

@@ -27,6 +27,22 @@ def reference(ref: object) -> tuple[date | None, datetime | None]:
 
 def nearest(day: int, month: int, ref: date) -> date | None:
     """The date of this day and month nearest to ref (earlier on a tie); 29/2 looks further out."""
+    # Answered at once from the months apart: within 4, this year's date is under 153 days away;
+    # 8 or more, the year before's (or after's) is under 155 days away and the other over 200.
+    shift = month - ref.month
+    if -4 <= shift <= 4:
+        year = ref.year
+    elif shift >= 8 or shift <= -8:
+        year = ref.year - 1 if shift > 0 else ref.year + 1
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            year = 0
+    else:
+        year = 0
+    if year and (month != 2 or day < 29):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            pass  # past the years a date can hold
     try:
         value = date(ref.year, month, day)
     except ValueError:
