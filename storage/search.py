@@ -6,6 +6,7 @@ with diacritics matches them exactly ('Đảng' does not find 'đang').
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import unicodedata
@@ -166,19 +167,20 @@ def _ranked(
 
 
 # A page listed by publication date walks idx_articles_published_at from the newest and keeps the articles that
-# match (FTS5 answers "does this article match?" by seeking its doclists, 20-200 µs an article); that is quick
-# when matches are dense, where sorting them would read every matching article (a few µs each). The walk passes
-# about 20 / share articles for a first page, so it is taken when at least one article in DATE_WALK_SHARE matches,
-# and at least DATE_WALK_MATCHES; fewer matches are sorted. On a million articles: a word in 2 % of them, 60 ms
-# either way; a word in 25 %, 3 ms walking against 0.4 s sorting.
+# match (FTS5 answers "does this article match?" by seeking its doclists): it passes about (offset + limit) *
+# articles / matches articles, each costing about DATE_WALK_COST article reads; sorting the matches reads each one
+# (a few µs). So the walk is taken when matches >= sqrt(DATE_WALK_COST * (offset + limit) * articles), and never
+# below DATE_WALK_MATCHES. On a million articles, first page: a word in 2 % of them takes 60 ms either way; one in
+# 25 %, 3 ms walking against 0.4 s sorting.
+DATE_WALK_COST = 20
 DATE_WALK_MATCHES = 10_000
-DATE_WALK_SHARE = 50
 
 
-def dense(conn: sqlite3.Connection, expression: str, site: str | None = None) -> bool:
-    """Whether newest_published walks the date index for `expression` (see DATE_WALK_SHARE)."""
+def dense(conn: sqlite3.Connection, expression: str, site: str | None = None, rows: int = 21) -> bool:
+    """Whether newest_published walks the date index for the first `rows` (offset + limit) results (see
+    DATE_WALK_COST)."""
     size = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
-    needed = max(DATE_WALK_MATCHES, size // DATE_WALK_SHARE)
+    needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * size))
     if site is not None:
         # The walk passes every site's articles: a site's matches are taken as its share of all matches, so
         # deciding reads the index alone, not the articles.
@@ -205,7 +207,7 @@ def newest_published(
     when the matches are dense().
     """
     if walk is None:
-        walk = dense(conn, expression, site)
+        walk = dense(conn, expression, site, offset + limit)
     if not walk:
         sql = (
             f"SELECT {_COLUMNS}, NULL AS rank FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?"

@@ -233,6 +233,7 @@ def test_search_page_orders_and_counts(tmp_path, monkeypatch):
     monkeypatch.setattr(analyst, "RANK_WINDOW", 5)
     for walk_from in (10, 10_000):
         monkeypatch.setattr(search_module, "DATE_WALK_MATCHES", walk_from)
+        monkeypatch.setattr(search_module, "DATE_WALK_COST", 0)
         assert dense(con, match_expression("tuyen sinh")) == (walk_from == 10)
         shown = []
         for number in (1, 2, 3):
