@@ -443,9 +443,9 @@ def export_warc_command(output, db) -> None:
 @click.option("--site", default=None, help="Only this site's raw pages (the search index and VACUUM still run).")
 def compact_command(db, site) -> None:
     """Make the archive smaller: every raw page onto its site's zstd dictionary (trained or retrained where that
-    pays; old zlib pages included), unused dictionaries dropped, the search index merged, PRAGMA optimize and
-    VACUUM. Takes the archive's lock, so it never runs during a crawl; VACUUM needs free disk as large as the
-    archive. Safe to interrupt: what is done stays done.
+    pays; old zlib pages included), older articles' HTML packed against their text, unused dictionaries dropped,
+    the search index merged, PRAGMA optimize and VACUUM. Takes the archive's lock, so it never runs during a crawl;
+    VACUUM needs free disk as large as the archive. Safe to interrupt: what is done stays done.
 
     \b
       edunews compact --db archive.sqlite
@@ -466,7 +466,7 @@ def compact_command(db, site) -> None:
     saved = (before - after) / before if before else 0.0
     click.echo(
         f"archive: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB ({saved:.0%} saved); "
-        f"{report['dictionaries_dropped']} unused dictionaries dropped"
+        f"{report['dictionaries_dropped']} unused dictionaries dropped, {report['html_packed']} articles' HTML packed"
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from storage import fts, neardup, pages
+from storage import bodies, fts, neardup, pages
 from storage.dedup import content_hash
 from storage.schema import ARTICLES_AT_URL, BUSY_TIMEOUT_MS, COLUMNS, apply_pragmas, migrate, vacuum, write_transaction
 
@@ -283,6 +283,7 @@ class Archive:
                 "url": incoming.url,
                 "identity": incoming.identity,
                 **fields,
+                "body_html": bodies.pack(fields["body_html"], fields["body_text"]),
                 "content_hash": content_hash(fields["body_text"], fields["title"]),
                 "first_seen_at": now,
                 "last_seen_at": now,
@@ -298,6 +299,7 @@ class Archive:
     ) -> bool:
         """Bring a stored article up to date; True when its content changed."""
         article_id = row["id"]
+        row = {**row, "body_html": bodies.unpack(row["body_html"], row["body_text"])}
         known = {k: v for k, v in incoming.fields.items() if v is not None}
         text_changed = any(k in known and known[k] != row[k] for k in CHANGE_FIELDS)
         images_changed = bool(incoming.images) and incoming.images != self._stored(
@@ -327,6 +329,9 @@ class Archive:
             digest = content_hash(merged["body_text"], merged["title"])
             # Only differing columns are written: unchanged text leaves the search index alone.
             updates.update({k: v for k, v in known.items() if v != row[k]})
+            if "body_text" in updates or "body_html" in updates:
+                # Stored as a delta against the text: re-packed whenever either changes.
+                updates["body_html"] = bodies.pack(merged["body_html"], merged["body_text"])
             if digest != row["content_hash"]:
                 updates["content_hash"] = digest
             if self.crawl_id is not None:
@@ -420,13 +425,21 @@ class Archive:
 
     def compact(self, site: str | None = None) -> dict[str, Any]:
         """Maintenance: every page onto its site's dictionary (trained or retrained where that pays, see
-        pages.compact_site), unused dictionaries dropped, the search index merged, PRAGMA optimize and VACUUM.
+        pages.compact_site), older rows' body_html packed against their text (storage/bodies.py), unused
+        dictionaries dropped, the search index merged, PRAGMA optimize and VACUUM.
         Returns the file's bytes before and after and what was done per site."""
         conn = self.db.conn
         before = self.file_bytes()
         sql = "SELECT DISTINCT site FROM pages WHERE site IS NOT NULL"
         sites = [site] if site else [name for (name,) in conn.execute(sql)]
         done = [pages.compact_site(conn, self.page_codec, name) for name in sites]
+        packed = 0
+        while True:
+            with write_transaction(conn):
+                batch = bodies.pack_stored_html(conn, pages.COMPACT_BATCH)
+            packed += batch
+            if batch < pages.COMPACT_BATCH:
+                break
         with write_transaction(conn):
             dropped = pages.drop_unused_dictionaries(conn)
             fts.optimize(conn)
@@ -434,7 +447,7 @@ class Archive:
         conn.execute("PRAGMA optimize")
         vacuum(conn)
         return {"bytes_before": before, "bytes_after": self.file_bytes(), "sites": done,
-                "dictionaries_dropped": dropped}
+                "dictionaries_dropped": dropped, "html_packed": packed}
 
     def file_bytes(self) -> int:
         """The archive's size on disk, its write-ahead log checkpointed first (the -wal file is part of it)."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-from storage import fts, neardup
+from storage import bodies, fts, neardup
 from storage.dedup import SHORT_BODY_WORDS
 
 SCHEMA_VERSION = 5
@@ -175,7 +175,9 @@ DESCRIPTIONS: dict[str, dict] = {
             "source": "Original source credited by the page (e.g. 'Theo Báo Gia Lai').",
             "category": "Section or category the site filed the article under.",
             "body_text": "Article text (NFC), paragraphs split by blank lines, no boilerplate.",
-            "body_html": "Sanitised article HTML.",
+            "body_html": "Sanitised article HTML, stored as a zstd delta against body_text (storage/bodies.py): "
+            "read it with article_html(body_html, body_text) in Datasette's SQL, storage.bodies.unpack in Python, "
+            "or on the article's page. Plain HTML text in rows from before schema 5 until edunews compact.",
             "view_count": "View counter shown on the page when crawled.",
             "word_count": "Words in body_text.",
             "content_hash": "Exact-duplicate key: sha256 of the normalised body "
@@ -464,6 +466,7 @@ def create_ops_tables(db: sqlite_utils.Database) -> None:
     for name, ddl in OPS_TABLES.items():
         if not db[name].exists():
             db.execute(ddl.strip())
+    db.execute(bodies.GUARD_TRIGGER)
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     for ddl in OPS_INDEXES:
         if ddl.split()[5] not in present:

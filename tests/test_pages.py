@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from storage import Archive, pages
+from storage import Archive, bodies, pages
 from storage.schema import PAGE_SIZE, SCHEMA_VERSION
 
 OLD_ARCHIVE = Path(__file__).parent / "data" / "archive-v4.sql.gz"
@@ -140,6 +140,8 @@ def test_an_archive_of_the_previous_schema_is_upgraded_in_place_and_compacted(tm
         assert conn.execute("PRAGMA user_version").fetchone() == (4,)
         before = {url: zlib.decompress(body) for url, body in conn.execute("SELECT url, body FROM pages")}
         articles = conn.execute("SELECT id, url, title, body_text FROM articles ORDER BY id").fetchall()
+        html = conn.execute("SELECT id, body_html FROM articles ORDER BY id").fetchall()
+    assert all(isinstance(value, str) for _, value in html)
     with Archive(db) as archive:
         assert archive.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert archive.db.execute("SELECT id, url, title, body_text FROM articles ORDER BY id").fetchall() == articles
@@ -153,7 +155,7 @@ def test_an_archive_of_the_previous_schema_is_upgraded_in_place_and_compacted(tm
     assert done.returncode == 0, done.stderr
     assert "gialai-demo: new dictionary, 10 pages recompressed" in done.stdout
     assert "nguyendu-demo: new dictionary, 8 pages recompressed" in done.stdout
-    assert "saved" in done.stdout
+    assert "saved" in done.stdout and "18 articles' HTML packed" in done.stdout
     with Archive(db) as archive:
         assert archive.db.execute("SELECT count(*) FROM pages WHERE dictionary_id IS NULL").fetchone() == (0,)
         assert archive.db.execute("SELECT count(DISTINCT site) FROM page_dictionaries").fetchone() == (2,)
@@ -163,6 +165,10 @@ def test_an_archive_of_the_previous_schema_is_upgraded_in_place_and_compacted(tm
         assert {url: page["body"] for url, page in stored_pages(archive).items()} == before
         assert archive.integrity_ok() and archive.search_index_ok()
         assert archive.db.execute("SELECT id, url, title, body_text FROM articles ORDER BY id").fetchall() == articles
+        # Older rows' HTML packed against their text, and the same HTML read back.
+        packed = archive.db.execute("SELECT id, body_html, body_text FROM articles ORDER BY id").fetchall()
+        assert all(isinstance(value, bytes) for _, value, _ in packed)
+        assert [(row_id, bodies.unpack(value, text)) for row_id, value, text in packed] == html
     # export-warc writes the same records; a second compact finds nothing to do.
     warc_after = tmp_path / "after.warc.gz"
     assert edunews("export-warc", str(warc_after), "--db", str(db)).returncode == 0
@@ -179,9 +185,11 @@ def test_reparse_reads_compressed_pages_as_it_read_zlib_ones(tmp_path):
         done = edunews("reparse", "--db", str(db))
         assert done.returncode == 0, done.stderr
         assert "reparsed 18 pages" in done.stdout
-    rows = "SELECT url, title, published_at, author, body_text, body_html, summary FROM articles ORDER BY url"
+    rows = "SELECT url, title, published_at, author, summary, body_text, body_html FROM articles ORDER BY url"
     with sqlite3.connect(plain) as one, sqlite3.connect(packed) as other:
-        assert one.execute(rows).fetchall() == other.execute(rows).fetchall()
+        # The compacted archive holds body_html packed against the text; the same HTML either way.
+        read = [[(*row[:-1], bodies.unpack(row[-1], row[-2])) for row in db.execute(rows)] for db in (one, other)]
+        assert read[0] == read[1]
 
 
 def test_compact_needs_an_archive_and_waits_for_no_crawl(tmp_path):
