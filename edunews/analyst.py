@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from crawler.html import sanitize
+from storage import bodies
 from storage.fold import fold
 from storage.search import (
     RANK_WINDOW,
@@ -202,7 +203,8 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
         return None
     info = rows[0]
     images = _dicts(conn, "SELECT * FROM images WHERE article_id = ? ORDER BY position, id", [article_id])
-    info["body"], info["more_images"] = article_body(info.get("body_html"), info.get("body_text"), images)
+    info["body_html"] = html = bodies.unpack(info.get("body_html"), info.get("body_text"))
+    info["body"], info["more_images"] = article_body(html, info.get("body_text"), images)
     info["images"] = images
     # Links only to web addresses: a stored javascript: URL must not become a link.
     info["attachments"] = [

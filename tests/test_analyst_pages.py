@@ -4,6 +4,7 @@ under plain `datasette archive.sqlite` with the plugin installed."""
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import os
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from test_serve import ROOT, _browser_tools, archive, datasette, free_port  # no
 
 from edunews import analyst
 from edunews.analyst import dashboard, highlight, search_page
-from storage import Archive, search
+from storage import Archive, bodies, search
 from storage.fold import fold
 from storage.search import dense, match_expression, newest_published
 
@@ -84,6 +86,22 @@ def test_list_pages_leave_long_columns_out(datasette):  # noqa: F811
     # The JSON API is left alone.
     _, data = get(f"{datasette}/archive/articles.json?_shape=array&_size=1")
     assert '"body_text"' in data
+
+
+def test_the_stored_html_reads_in_sql_and_in_the_table(datasette, archive):  # noqa: F811
+    """body_html is kept as a delta against body_text (storage/bodies.py): Datasette's SQL reads it with
+    article_html(), and the table shows it as text, not as a binary download."""
+    con = sqlite3.connect(archive)
+    article_id, packed, text = con.execute(
+        "select id, body_html, body_text from articles where body_html is not null limit 1").fetchone()
+    expected = bodies.unpack(packed, text)
+    assert isinstance(packed, bytes) and expected.startswith("<")
+    query = urllib.parse.urlencode({"sql": f"select article_html(body_html, body_text) as html from articles "
+                                    f"where id = {article_id}", "_shape": "array"})
+    _, data = get(f"{datasette}/archive.json?{query}")
+    assert json.loads(data) == [{"html": expected}]
+    _, page = get(f"{datasette}/archive/articles?id={article_id}&_col=body_text&_col=body_html")
+    assert html.escape(expected[:60], quote=False) in page and "&lt;Binary" not in page
 
 
 def test_search_page_html(datasette, archive):  # noqa: F811

@@ -30,7 +30,9 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Forbidden, Response
 from datasette.version import __version__
+from markupsafe import escape
 
+from storage import bodies
 from storage.search import match_expression
 
 # Matches nothing: a query without any word (only punctuation) then gives an empty result, not an error.
@@ -55,6 +57,18 @@ def diacritic_aware_fts(query: str | None) -> str:
 def prepare_connection(conn) -> None:
     # Called after Datasette's own hook (trylast) that registers its escape_fts, so this one wins.
     conn.create_function("escape_fts", 1, diacritic_aware_fts, deterministic=True)
+    # articles.body_html is stored as a delta against body_text: article_html(body_html, body_text) reads it in SQL.
+    conn.create_function(bodies.SQL_FUNCTION, 2, bodies.unpack, deterministic=True)
+
+
+@hookimpl
+def render_cell(value, column, table, row):
+    """articles.body_html shown as its HTML text (escaped, as Datasette shows text) when the row has body_text."""
+    if table != "articles" or column != "body_html" or not isinstance(value, bytes):
+        return None
+    if "body_text" not in row.keys():
+        return None
+    return escape(bodies.unpack(value, row["body_text"]))
 
 
 def archive_tables(datasette, database: str | None) -> set[str] | None:
