@@ -30,7 +30,17 @@ from datetime import date, datetime, timedelta
 
 from crawler.dates.context import GLUE, NUMBERED_PAIRS, REACH, announces_date, names_number, word_of, words_before
 from crawler.dates.resolve import counted_back, nearest, reference
-from crawler.dates.scan import _BORROW_LEADS, _LONG_OPENERS, _LUNAR, _NUM, _VI_LONG, _real, glued_after
+from crawler.dates.scan import (
+    _BORROW_LEADS,
+    _LONG_OPENERS,
+    _LUNAR,
+    _NUM,
+    _REL_GLUE,
+    _REL_WORD,
+    _VI_LONG,
+    _real,
+    glued_after,
+)
 from crawler.dates.scan import _TIME_AFTER as _CLOCK_AFTER
 from crawler.dates.words import (
     DATE_SEP,
@@ -319,9 +329,14 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
 
 # The words that announce a date and make no number of a thing, alone or after another word.
 _ANNOUNCING = frozenset(
-    w for w in ("ngày", "mùng", "mồng", "sáng", "trưa", "chiều", "tối", "đêm", "khuya")
+    w for w in ("ngày", "mùng", "mồng", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "cn")
     if announces_date([w]) and not names_number(["", w]) and not names_number(["", w], strict=True)
     and not any(pair.rsplit(None, 1)[-1] == w for pair in NUMBERED_PAIRS)
+)
+# The words that announce a date only after another: 'hôm qua', 'sáng nay', 'thứ Hai', 'chủ nhật'.
+_SECOND_WORDS = frozenset(
+    w for w in ("nay", "qua", "mai", "kia", "sớm", "hai", "ba", "tư", "bốn", "năm", "sáu", "bảy", "bẩy", "nhật")
+    if not announces_date([w])
 )
 _FIRST_DIGIT = re.compile(r"[0-9]")
 # d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22'),
@@ -354,12 +369,25 @@ def sentence(text: str, ref: object) -> date | None | object:
     low = text[: start + 12].lower()
     if "\u0307" in low:
         return NOT_WHOLE  # 'İ' lowers to two characters: the offsets in low would be off
-    tokens = low[start - REACH if start > REACH else 0 : start].rstrip(GLUE).rsplit(None, 1)
-    if not tokens or tokens[-1] not in _ANNOUNCING:
+    tokens = low[start - REACH if start > REACH else 0 : start].rstrip(GLUE).rsplit(None, 2)
+    if not tokens:
         return NOT_WHOLE
-    word = tokens[-1]  # the last of words_before(text, start)
+    word = tokens[-1]  # the last of words_before(text, start); tokens[-2] the one before it
+    if word in _ANNOUNCING:
+        if word == "sáng" and len(tokens) > 1 and not announces_date([word_of(tokens[-2]), word]):
+            return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning (alone, 'sáng' is morning)
+    elif word in _SECOND_WORDS and len(tokens) > 1:
+        pair = [word_of(tokens[-2]), word]
+        if not announces_date(pair) or names_number(pair):
+            return NOT_WHOLE
+    else:
+        return NOT_WHOLE
     if start >= 5 and ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low):
-        return NOT_WHOLE  # 'Chiều qua (17/7)': the scanner weighs a relative word before the date
+        # The scanner's test: the first relative word before the date is the answer unless only glue
+        # stands between them ('Hôm qua (14/3)' is the 14th; 'Hôm nay, chiều qua (17/7)' is today).
+        relative = _REL_WORD.search(text, 0, start + 12)
+        if relative is not None and relative.start() < start and not _REL_GLUE.fullmatch(text, relative.end(), start):
+            return NOT_WHOLE
     m = _NUMERIC.match(text, start)
     if m is not None:
         raw_day, _, raw_month, raw_year, digit_after = m.groups()
@@ -382,8 +410,6 @@ def sentence(text: str, ref: object) -> date | None | object:
         return NOT_WHOLE
     if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
         return NOT_WHOLE  # a clock time after the date
-    if word == "sáng" and len(tokens) > 1 and not announces_date([word_of(tokens[0].rsplit(None, 1)[-1]), word]):
-        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning (alone, 'sáng' is morning)
     if year is not None:
         return date(year, month, day)
     if type(ref) is date:
