@@ -343,27 +343,78 @@ _FIRST_DIGIT = re.compile(r"[0-9]")
 # with the scanner's tests after it made in the same match: no year to borrow from a second date
 # ('18/7 đến 20/7/2022'), nothing glued on (stricter than glued_after: '18/7-20/7' is left to the
 # scanner), no lunar mark.
-_NUMERIC = re.compile(
-    r"""([0-9]{1,2})([/-])([0-9]{1,2})
-    (?: \2([0-9]{4})(?![0-9]) | (?![0-9]|\s?\2)(?!\s*(?:"""
+_NUMERIC_DATE = (
+    r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
+    (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?:"""
     + "|".join(map(re.escape, _BORROW_LEADS))
     + r""")) )
     (?![^\W_]|%|[/.:,-][^\W_])
     (?!""" + _LUNAR.pattern + r""")
-    (?=(?-i:[^0-9]{0,11}+([0-9])))?  # a digit in the 12 characters after the date: a clock time may follow
-    """,
-    FLAGS,
+    (?=(?-i:[^0-9]{0,11}+(?P<digit>[0-9])))?  # a digit in the 12 characters after the date: a clock time may follow
+    """
+)
+_NUMERIC = re.compile(_NUMERIC_DATE, FLAGS)
+# The commonest sentences: the announcing word, one space, the date ('Sáng 18/7, …', '… vào ngày 22/9.'): the word
+# in one of its three usual cases (lower() gives the word in each), glue, and _NUMERIC_DATE, in one match.
+_OPENING_WORDS = sorted({form for w in _ANNOUNCING for form in (w, w.capitalize(), w.upper())}, key=len, reverse=True)
+_OPENING = re.compile(
+    "(?-i:(?P<word>" + "|".join(_OPENING_WORDS) + "))[" + re.escape(GLUE) + "]+" + _NUMERIC_DATE, FLAGS
 )
 
 
 def sentence(text: str, ref: object) -> date | None | object:
     """What the scanner reads in clean text whose first number is an announced date, or NOT_WHOLE."""
-    first = _FIRST_DIGIT.search(text)
-    if first is None:
+    m = _OPENING.match(text)  # 'Sáng 18/7, …': the word opens the text
+    if m is None:
+        first = _FIRST_DIGIT.search(text)
+        if first is None:
+            return NOT_WHOLE
+        start = first.start()
+        if start == 0 or text[start - 1] not in GLUE:
+            return NOT_WHOLE  # the number is glued to a word, or no word is before it
+        if text[start - 1] != " ":
+            return _sentence(text, start, ref)
+        at = text.rfind(" ", 0, start - 1) + 1  # '… vào ngày 22/9.': where the token before the date starts
+        m = _OPENING.match(text, at) if at >= start - REACH else None
+        if m is None:
+            return _sentence(text, start, ref)
+    start = m.start("d")
+    if start > m.start() + REACH:
+        return NOT_WHOLE  # the word is out of words_before's reach
+    # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
+    # of light.
+    low = text[: start + 12].lower()
+    if "hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low:
+        return _sentence(text, start, ref)
+    if m.start() and m.group("word").lower() == "sáng":
+        before = low[start - REACH if start > REACH else 0 : m.start()].rsplit(None, 1)
+        if before and not announces_date([word_of(before[-1]), "sáng"]):
+            return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    raw_day, _, raw_month, raw_year, digit_after = m.group("d", "sep", "m", "y", "digit")
+    year = None if raw_year is None else int(raw_year)
+    return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
+
+
+def _numeric(
+    text: str, end: int, day: int, month: int, year: int | None, digit_after: str | None, ref: object
+) -> date | None | object:
+    """The value of an announced d/m or d/m/yyyy that ends at end, or NOT_WHOLE."""
+    if not _real(year, month, day):
         return NOT_WHOLE
-    start = first.start()
-    if start == 0 or text[start - 1] not in GLUE:
-        return NOT_WHOLE  # the number is glued to a word, or no word is before it
+    if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
+        return NOT_WHOLE  # a clock time after the date
+    if year is not None:
+        return date(year, month, day)
+    if type(ref) is date:  # reference() of a date is that date
+        if -4 <= month - ref.month <= 4 and (month != 2 or day < 29):
+            return date(ref.year, month, day)  # nearest()'s first answer, without the call
+        return nearest(day, month, ref)
+    ref_day, _ = reference(ref)
+    return None if ref_day is None else nearest(day, month, ref_day)
+
+
+def _sentence(text: str, start: int, ref: object) -> date | None | object:
+    """sentence() of a text whose first digit is at start, after glue: any words before it, any glue."""
     # One lower() serves both the word before the date and the test for a relative word, which reads
     # the text up to 12 characters past the date's first digit (relative_hint's text, lowered).
     low = text[: start + 12].lower()
@@ -391,10 +442,9 @@ def sentence(text: str, ref: object) -> date | None | object:
     m = _NUMERIC.match(text, start)
     if m is not None:
         raw_day, _, raw_month, raw_year, digit_after = m.groups()
-        day, month = _NUMBER[raw_day], _NUMBER[raw_month]
         year = None if raw_year is None else int(raw_year)
-        end = m.end()
-    elif word in _LONG_OPENERS:
+        return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
+    if word in _LONG_OPENERS:
         m = _VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
         if m is None or not (m.group("y") or m.group("y2")):
             return NOT_WHOLE
@@ -403,16 +453,9 @@ def sentence(text: str, ref: object) -> date | None | object:
         end = m.end()
         if glued_after(text, end) or _LUNAR.match(text, end):
             return NOT_WHOLE
-        digit_after = _NUM.search(text, end, end + 12)
-    else:
-        return NOT_WHOLE
-    if not _real(year, month, day):
-        return NOT_WHOLE
-    if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
-        return NOT_WHOLE  # a clock time after the date
-    if year is not None:
+        if not _real(year, month, day):
+            return NOT_WHOLE
+        if _NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
+            return NOT_WHOLE  # a clock time after the date
         return date(year, month, day)
-    if type(ref) is date:
-        return nearest(day, month, ref)  # reference() of a date is that date
-    ref_day, _ = reference(ref)
-    return None if ref_day is None else nearest(day, month, ref_day)
+    return NOT_WHOLE

@@ -33,7 +33,7 @@ def clean(text: str) -> str:
     """Entities decoded (even double-escaped), NFC, no invisible characters, plain dashes."""
     if "&" in text:
         for _ in range(3):
-            if "&" not in text or not _ENTITY.search(text):
+            if "&" not in text or ";" not in text or not _ENTITY.search(text):  # 'GD&ĐT' is no entity
                 break
             text = html.unescape(text)
     if text.isascii():
