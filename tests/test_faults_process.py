@@ -135,13 +135,14 @@ def test_full_archive_stops_the_crawl_cleanly_and_a_rerun_with_space_stores_ever
     db = tmp_path / "archive.sqlite"
     with Archive(db) as archive:  # the schema exists; the cap leaves room for a few articles only
         pages = archive.db.execute("PRAGMA page_count").fetchone()[0]
+        room = 64 * 1024 // archive.db.execute("PRAGMA page_size").fetchone()[0]
     routes = {f"/bai/{n}": numbered(n) for n in range(ARTICLES)}
     with serve(routes, list(routes)) as site:
         args = crawl_args(tmp_path, site.base)
         assert args[1:3] == ["-m", "edunews"]
         full = subprocess.run(
             [sys.executable, "-c", FULL_DISK_RUNNER, *args[3:]], cwd=ROOT, capture_output=True, text=True,
-            timeout=120, env={**os.environ, "EDUNEWS_MAX_PAGE_COUNT": str(pages + 40)},
+            timeout=120, env={**os.environ, "EDUNEWS_MAX_PAGE_COUNT": str(pages + room)},
         )
         first_hits = dict(site.hits)
         assert full.returncode == 6, full.stderr[-3000:]  # failed: the crawl could not do its work
