@@ -125,6 +125,9 @@ _OTHER_STARTS = frozenset("(0123456789")
 # How a whole date line may end, spaces aside: the year, the minutes, '14h', 'SA', 'CH', 'AM', 'PM', or ')'.
 _LAST = frozenset("0123456789)aAhHmM")
 _LAST_LETTERS = frozenset("aAhHmM")
+# What may end any whole or relative line: _LAST, and the last letters of _RELATIVE_ENDS in either case.
+_ENDS = _LAST | frozenset("coayiCOAYI")
+assert all(tail[-1] in _ENDS for tail in _RELATIVE_ENDS)
 NOT_WHOLE = object()  # the text is not one whole date of these shapes: ask the scanner
 WHOLE_LENGTH = 64  # longer texts are sentences, not date lines
 
@@ -210,6 +213,8 @@ def whole(text: str, ref: object) -> date | datetime | None | object:
     if text[:4].isdigit():
         return _iso(text)  # no other shape starts with four digits
     last = text[-1]
+    if last not in _ENDS:
+        return NOT_WHOLE  # 'Ngày 18-7, Sở GD&ĐT thông báo.': a sentence, not a date line
     if last.isdigit():
         common = text[-5:-4] in _YEAR_MARKS or text[-3:-2] == ":" or text[-8:-5] == "năm"
     else:
