@@ -125,7 +125,7 @@ class Archive:
             conn.close()
             raise
         self._now = clock or utc_now
-        self.page_codec = pages.PageCodec(conn)
+        self.page_codec = pages.PageCodec(conn, self._now)
         # Stamped on the articles this archive object stores or changes.
         self.crawl_id: int | None = None
 

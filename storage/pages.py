@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import zstandard
+
+from storage.schema import write_transaction
 
 SAMPLE_PAGES = 256
 RECOMPRESS_LIMIT = 1024
@@ -71,8 +73,10 @@ class PageCodec:
     """Compresses and decompresses one archive's pages; knows the archive's dictionaries (read once, by id) and
     each site's current one. Bound to one connection: dictionary ids are the archive's own row ids."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], str] | None = None) -> None:
         self.conn = conn
+        # The archive's clock (storage.archive.utc_now or a test's), for trained_at; a reader never needs it.
+        self.clock = clock
         self._by_id: dict[int, Dictionary] = {}
         self._current: dict[str, Dictionary | None] = {}
         # Pages of each site (counted once, then kept up by write) and the count that makes its training due.
@@ -164,11 +168,12 @@ class PageCodec:
 
     def adopt(self, conn: sqlite3.Connection, site: str, data: bytes, pages: int) -> Dictionary:
         """Store a dictionary as the site's current one (inside the caller's transaction)."""
+        if self.clock is None:
+            raise RuntimeError("a PageCodec without a clock only reads")
         stored = zlib.compress(data, 9)
         cursor = conn.execute(
-            "INSERT INTO page_dictionaries (site, trained_at, pages, level, dictionary) "
-            "VALUES (?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), ?, ?, ?)",
-            (site, pages, LEVEL, stored),
+            "INSERT INTO page_dictionaries (site, trained_at, pages, level, dictionary) VALUES (?, ?, ?, ?, ?)",
+            (site, self.clock(), pages, LEVEL, stored),
         )
         dictionary = Dictionary.from_row(cursor.lastrowid, site, pages, stored, LEVEL)
         self._by_id[dictionary.id] = self._current[site] = dictionary
@@ -279,8 +284,6 @@ def compact_site(conn: sqlite3.Connection, codec: PageCodec, site: str) -> SiteC
     A new dictionary is trained when the site has none, or when one trained on its newest pages makes them at
     least RETRAIN_GAIN smaller than the current one does (the template changed, or the current one saw few pages).
     """
-    from storage.schema import write_transaction  # schema builds on this package's modules, not the other way
-
     trained = False
     try:
         with write_transaction(conn):
