@@ -103,7 +103,8 @@ COLUMNS: dict[str, list[tuple[str, str, str | None]]] = {
 INDEXES: list[tuple[str, str, tuple[str, ...], bool, str | None]] = [
     ("idx_articles_url", "articles", ("url",), True, None),
     ("idx_articles_identity", "articles", ("identity",), True, "identity IS NOT NULL"),
-    ("idx_articles_site", "articles", ("site",), False, None),
+    # A site's articles, newest first: the search page walks it for a word found in most of a site's articles.
+    ("idx_articles_site_published_at", "articles", ("site", "published_at"), False, None),
     ("idx_articles_published_at", "articles", ("published_at",), False, None),
     ("idx_articles_content_hash", "articles", ("content_hash",), False, None),
     ("idx_articles_duplicate_of", "articles", ("duplicate_of",), False, None),
@@ -570,9 +571,11 @@ DATA_MIGRATIONS[2] = _backfill_near_duplicates
 
 
 def _add_page_dictionaries(conn: sqlite3.Connection) -> None:
-    """Older pages tables gain dictionary_id; their rows stay zlib (empty dictionary_id) until edunews compact."""
+    """Older pages tables gain dictionary_id; their rows stay zlib (empty dictionary_id) until edunews compact. The
+    index on site alone gives way to the one on (site, published_at), which serves the same lookups."""
     if "dictionary_id" not in {row[1] for row in conn.execute("PRAGMA table_info(pages)")}:
         conn.execute("ALTER TABLE pages ADD COLUMN dictionary_id INTEGER REFERENCES page_dictionaries(id)")
+    conn.execute("DROP INDEX IF EXISTS idx_articles_site")
 
 
 DATA_MIGRATIONS[5] = _add_page_dictionaries
@@ -632,6 +635,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     Runs in one IMMEDIATE transaction, so two processes opening a new archive at once do not race.
     """
     if user_version(db) == SCHEMA_VERSION:
+        create_indexes(db)
         create_ops_tables(db)
         create_analyst_views(db)
         return SCHEMA_VERSION
@@ -657,6 +661,18 @@ def migrate(db: sqlite_utils.Database) -> int:
     return found
 
 
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Create the INDEXES the archive lacks (every open: queries name some of them in INDEXED BY)."""
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, table, columns, unique, where in INDEXES:
+        if name in present:
+            continue
+        kind = "UNIQUE INDEX" if unique else "INDEX"
+        # Plain SQL: sqlite-utils has no partial indexes.
+        partial = f" WHERE {where}" if where else ""
+        db.execute(f"CREATE {kind} IF NOT EXISTS {name} ON {table}({', '.join(columns)}){partial}")
+
+
 def _create_missing(db: sqlite_utils.Database) -> None:
     for table, columns in COLUMNS.items():
         if not db[table].exists():
@@ -674,15 +690,7 @@ def _create_missing(db: sqlite_utils.Database) -> None:
                 # Plain ALTER keeps the REFERENCES clause without a table rebuild.
                 reference = f" REFERENCES {ref}" if ref else ""
                 db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{name}] {sql_type}{reference}")
-    for name, table, columns, unique, where in INDEXES:
-        if where is None:
-            db[table].create_index(columns, index_name=name, unique=unique, if_not_exists=True)
-        else:
-            # sqlite-utils has no partial indexes.
-            kind = "UNIQUE INDEX" if unique else "INDEX"
-            db.execute(
-                f"CREATE {kind} IF NOT EXISTS {name} ON {table}({', '.join(columns)}) WHERE {where}"
-            )
+    create_indexes(db)
     for name, select in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {name}")
         db.execute(f"CREATE VIEW {name} AS {select.strip()}")

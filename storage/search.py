@@ -25,7 +25,7 @@ _RESULT_COLUMNS = (
 )
 _COLUMNS = ", ".join(f"a.{name}" for name in _RESULT_COLUMNS)
 # Matches first, then their articles: CROSS JOIN keeps that order. Given a site, SQLite would otherwise read the
-# site's articles (idx_articles_site) and ask the index about each: 10 s and more on a million articles.
+# site's articles (idx_articles_site_published_at) and ask the index about each: 10 s and more on a million articles.
 _MATCHED = f"{FTS_TABLE} CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
 
 
@@ -182,11 +182,12 @@ def dense(conn: sqlite3.Connection, expression: str, site: str | None = None, ro
     size = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
     needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * size))
     if site is not None:
-        # The walk passes every site's articles: a site's matches are taken as its share of all matches, so
-        # deciding reads the index alone, not the articles.
+        # The walk passes the site's articles alone (idx_articles_site_published_at), and the site's matches are
+        # taken as its share of all matches, so deciding reads the index alone, not the articles.
         in_site = conn.execute("SELECT count(*) FROM articles WHERE site = ?", [site]).fetchone()[0]
         if not in_site:
             return False
+        needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * in_site))
         needed = -(-needed * size // in_site)
     # The index alone, without reading articles: a cheap count.
     row = conn.execute(
@@ -221,9 +222,11 @@ def newest_published(
     found: list[dict[str, Any]] = []
     for dated, order in ((True, "a.published_at DESC, a.id DESC"), (False, "a.id DESC")):
         params = [expression]
+        # INDEXED BY: the planner would rather read the site's articles and sort them, or with a site walk every
+        # site's dates.
+        index = "idx_articles_site_published_at" if site is not None else "idx_articles_published_at"
         sql = (
-            # INDEXED BY: with a site, the planner would rather read the site's articles and sort them.
-            f"SELECT {_COLUMNS}, NULL AS rank FROM articles AS a INDEXED BY idx_articles_published_at "
+            f"SELECT {_COLUMNS}, NULL AS rank FROM articles AS a INDEXED BY {index} "
             f"WHERE a.published_at IS {'NOT ' if dated else ''}NULL AND {matches}"
         )
         sql += _filters(site, include_duplicates, params)

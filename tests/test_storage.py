@@ -157,7 +157,7 @@ def test_new_archive_has_the_contract_schema_and_settings(archive):
         for index in db[table].indexes
     }
     for expected in [
-        ("articles", ("site",)),
+        ("articles", ("site", "published_at")),
         ("articles", ("published_at",)),
         ("articles", ("content_hash",)),
         ("images", ("article_id",)),
