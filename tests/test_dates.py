@@ -178,6 +178,17 @@ SENTENCES = [
     ("Ngày 18/7/QĐ-UBND của Sở", None),  # glued to a document's code
     ("Ngày 31/4, Sở họp", None),  # no such day
     ("Ngày 18/7 /2022, Sở họp", "2022-07-18"),  # spaced: the scanner's d/m/y
+    # two words announce the date; a relative word before it is weighed as the scanner weighs it
+    ("Hôm qua (14/3), Sở họp", "2022-03-14"),
+    ("CHIỀU QUA (17/7), Sở họp", "2022-07-17"),
+    ("Thứ Hai 18/7, học sinh trở lại trường", "2022-07-18"),
+    ("Hômqua (14/3), Sở họp", None),  # no word announces it
+    ("Hôm nay, chiều qua (17/7), Sở họp", "2022-07-20"),  # the first relative word is the answer
+    ("Hôm qua. 14/3, Sở họp", "2022-07-19"),  # '.' is no glue between a relative word and its date
+    # the word before the date in the middle of the text
+    ("Tin vui vào tối 10/10.", "2022-10-10"),
+    ("Rạng sáng 12/10, đội tuyển", "2022-10-12"),
+    ("ánh sáng 12/10 chiếu", None),
 ]
 
 

@@ -348,6 +348,7 @@ SENTENCE_LEADS = ["", "(GLO)- ", "VOV.VN - ", "Hà Nội: ", "Tiết trời ", "
 SENTENCE_LEADS += ["Hôm nay ", "chiều qua, ", "lúc 8:30 ", "8 giờ ", "Thứ Hai ", "Sở GDĐT thông báo vào ", "x"]
 SENTENCE_WORDS = ["Sáng", "sáng", "SÁNG", "Ngày", "ngày", "Chiều", "tối", "mùng", "Mồng", "đêm", "trưa"]
 SENTENCE_WORDS += ["hôm", "ngày:", "ngày (", "Sáng,", "ngày#", "ngày_", "", "mai", "Khuya"]
+SENTENCE_WORDS += ["Hôm qua", "HÔM NAY", "Hômqua", "chiều  qua", "Thứ Hai", "chủ nhật", "sáng sớm", "ánh sáng", "CN"]
 SENTENCE_SPACES = [" ", "  ", "\n", " " * 30]  # not "": the line path reads "Ngày15/6/2022", the scanner does not
 SENTENCE_DATES = ["{d}/{m}", "{d}-{m}", "{d:02d}/{m:02d}/{y}", "{d}-{m}-{y}", "{d}/{m}/{yy:02d}", "{d}/{m}-{y}"]
 SENTENCE_DATES += ["{d} tháng {m} năm {y}", "{d} tháng {mw}, {y}", "{d} tháng {m}", "{d}/{m} /{y}", "{d}.{m}"]

@@ -365,9 +365,21 @@ _NUMERIC_DATE = (
 _NUMERIC = re.compile(_NUMERIC_DATE, FLAGS)
 # The commonest sentences: the announcing word, one space, the date ('Sáng 18/7, …', '… vào ngày 22/9.'): the word
 # in one of its three usual cases (lower() gives the word in each), glue, and _NUMERIC_DATE, in one match.
-_OPENING_WORDS = sorted({form for w in _ANNOUNCING for form in (w, w.capitalize(), w.upper())}, key=len, reverse=True)
+# Two words announce too ('Hôm qua (14/3)', 'Sáng nay 8/10', 'Thứ Hai 18/7'), at the start of a text.
+_PAIRS = [
+    (first, second)
+    for first in ("hôm", "ngày", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "thứ", "chủ")
+    for second in sorted(_SECOND_WORDS)
+    if announces_date([first, second]) and not names_number([first, second])
+]
+_OPENING_WORDS = sorted(
+    {form for w in _ANNOUNCING for form in (w, w.capitalize(), w.upper())}
+    | {f for a, b in _PAIRS for f in (f"{a} {b}", f"{a.capitalize()} {b}", f"{a} {b}".title(), f"{a} {b}".upper())},
+    key=len,
+    reverse=True,
+)  # fmt: skip
 _OPENING = re.compile(
-    "(?-i:(?P<word>" + "|".join(_OPENING_WORDS) + "))[" + re.escape(GLUE) + "]+" + _NUMERIC_DATE, FLAGS
+    "(?-i:(?P<word>" + "|".join(map(re.escape, _OPENING_WORDS)) + "))[" + re.escape(GLUE) + "]+" + _NUMERIC_DATE, FLAGS
 )
 
 
@@ -392,16 +404,26 @@ def sentence(text: str, ref: object) -> date | None | object:
         return NOT_WHOLE  # the word is out of words_before's reach
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
     # of light.
-    low = text[: start + 12].lower()
-    if "hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low:
-        return _sentence(text, start, ref)
+    if start >= 5:
+        low = text[: start + 12].lower()
+        if ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low) and _relative_first(
+            text, start
+        ):
+            return NOT_WHOLE
     if m.start() and m.group("word").lower() == "sáng":
-        before = low[start - REACH if start > REACH else 0 : m.start()].rsplit(None, 1)
+        before = text[start - REACH if start > REACH else 0 : m.start()].lower().rsplit(None, 1)
         if before and not announces_date([word_of(before[-1]), "sáng"]):
             return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
     raw_day, _, raw_month, raw_year, digit_after = m.group("d", "sep", "m", "y", "digit")
     year = None if raw_year is None else int(raw_year)
     return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
+
+
+def _relative_first(text: str, start: int) -> bool:
+    """The scanner's test: the first relative word before the date is the answer unless only glue stands
+    between them ('Hôm qua (14/3)' is the 14th; 'Hôm nay, chiều qua (17/7)' is today)."""
+    relative = _REL_WORD.search(text, 0, start + 12)
+    return relative is not None and relative.start() < start and not _REL_GLUE.fullmatch(text, relative.end(), start)
 
 
 def _numeric(
@@ -443,10 +465,7 @@ def _sentence(text: str, start: int, ref: object) -> date | None | object:
     else:
         return NOT_WHOLE
     if start >= 5 and ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low):
-        # The scanner's test: the first relative word before the date is the answer unless only glue
-        # stands between them ('Hôm qua (14/3)' is the 14th; 'Hôm nay, chiều qua (17/7)' is today).
-        relative = _REL_WORD.search(text, 0, start + 12)
-        if relative is not None and relative.start() < start and not _REL_GLUE.fullmatch(text, relative.end(), start):
+        if _relative_first(text, start):
             return NOT_WHOLE
     m = _NUMERIC.match(text, start)
     if m is not None:
