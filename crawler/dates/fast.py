@@ -372,14 +372,31 @@ _PAIRS = [
     for second in sorted(_SECOND_WORDS)
     if announces_date([first, second]) and not names_number([first, second])
 ]
-_OPENING_WORDS = sorted(
-    {form for w in _ANNOUNCING for form in (w, w.capitalize(), w.upper())}
-    | {f for a, b in _PAIRS for f in (f"{a} {b}", f"{a.capitalize()} {b}", f"{a} {b}".title(), f"{a} {b}".upper())},
-    key=len,
-    reverse=True,
-)  # fmt: skip
+
+
+def _forms(word: str) -> str:
+    """The word in its three usual cases, as a pattern: lower() gives the word back from each."""
+    return "(?:" + "|".join(map(re.escape, sorted({word, word.capitalize(), word.upper()}))) + ")"
+
+
+def _opening_word(first: str) -> str:
+    """The pattern of a word that announces a date, alone or with the word after it ('hôm', 'hôm qua')."""
+    seconds = sorted((b for a, b in _PAIRS if a == first), key=len, reverse=True)
+    if not seconds:
+        return _forms(first)
+    pair = _forms(first) + r"\ (?:" + "|".join(map(_forms, seconds)) + ")"
+    return pair + "|" + _forms(first) if first in _ANNOUNCING else pair  # 'thứ', 'chủ' only with their second
+
+
+# One branch per first word, not one per spelling: the regex engine tries alternatives one by one.
 _OPENING = re.compile(
-    "(?-i:(?P<word>" + "|".join(map(re.escape, _OPENING_WORDS)) + "))[" + re.escape(GLUE) + "]+" + _NUMERIC_DATE, FLAGS
+    "(?-i:(?P<word>"
+    + "|".join(_opening_word(w) for w in sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=lambda w: (-len(w), w)))
+    + "))["
+    + re.escape(GLUE)
+    + "]+"
+    + _NUMERIC_DATE,
+    FLAGS,
 )
 
 
