@@ -11,6 +11,7 @@ import re
 GLUE = " \t\n\r,:.#("  # what words_before steps over between a word and the number
 REACH = 28  # how many characters before the number words_before looks at
 _NON_WORD = re.compile(r"[\W_]+")
+_LAST_RUN = re.compile(r"[^\W_]+(?=[\W_]*\Z)")  # the last piece of a split on _NON_WORD
 
 
 def _words(text: str) -> frozenset[str]:
@@ -64,8 +65,13 @@ def word_of(token: str) -> str:
     """A lower-case token as words_before gives it: its last run of letters or digits ('(glo)-ngày' -> 'ngày')."""
     if token.isalnum():
         return token
-    parts = [p for p in _NON_WORD.split(token) if p]
-    return parts[-1] if parts else ""
+    last = _LAST_RUN.search(token)
+    return "" if last is None else last.group()
+
+
+def lights(token: str) -> bool:
+    """Whether 'sáng' after this lower-case token is light, not morning ('ánh sáng'): announces_date's test."""
+    return word_of(token) in _BRIGHT
 
 
 def announces_date(words: list[str]) -> bool:

@@ -30,7 +30,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from crawler.dates.context import GLUE, NUMBERED_PAIRS, REACH, announces_date, names_number, word_of, words_before
+from crawler.dates.context import (
+    GLUE,
+    NUMBERED_PAIRS,
+    REACH,
+    announces_date,
+    lights,
+    names_number,
+    word_of,
+    words_before,
+)
 from crawler.dates.resolve import counted_back, nearest, reference
 from crawler.dates.scan import (
     _BORROW_LEADS,
@@ -429,7 +438,7 @@ def sentence(text: str, ref: object) -> date | None | object:
             return NOT_WHOLE
     if m.start() and m.group("word").lower() == "sáng":
         before = text[start - REACH if start > REACH else 0 : m.start()].lower().rsplit(None, 1)
-        if before and not announces_date([word_of(before[-1]), "sáng"]):
+        if before and lights(before[-1]):
             return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
     raw_day, _, raw_month, raw_year, digit_after = m.group("d", "sep", "m", "y", "digit")
     year = None if raw_year is None else int(raw_year)

@@ -35,7 +35,8 @@ def clean(text: str) -> str:
         for _ in range(3):
             if "&" not in text or ";" not in text or not _ENTITY.search(text):  # 'GD&ĐT' is no entity
                 break
-            text = html.unescape(text)
+            # '&amp;' alone, the commonest, is what html.unescape makes of it, at a tenth of the cost
+            text = text.replace("&amp;", "&") if text.count("&") == text.count("&amp;") else html.unescape(text)
     if text.isascii():
         return text  # the common meta-tag case: nothing more to do
     # Each step only when needed: most text is NFC already and holds no odd character.
