@@ -399,10 +399,11 @@ def _opening_word(first: str) -> str:
     return pair + "|" + _forms(first) if first in _ANNOUNCING else pair  # 'thứ', 'chủ' only with their second
 
 
-# One branch per first word, not one per spelling: the regex engine tries alternatives one by one.
+# One branch per first word, not one per spelling, the commonest first: the regex engine tries alternatives one by one.
+_COMMONEST = ("ngày", "sáng", "chiều", "tối", "hôm", "trưa", "thứ", "đêm", "khuya", "mùng", "mồng", "chủ", "cn")
 _OPENING = re.compile(
     "(?-i:(?P<word>"
-    + "|".join(_opening_word(w) for w in sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=lambda w: (-len(w), w)))
+    + "|".join(map(_opening_word, sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=_COMMONEST.index)))
     + "))["
     + re.escape(GLUE)
     + "]+"
@@ -442,7 +443,7 @@ def sentence(text: str, ref: object) -> date | None | object:
         before = text[start - REACH if start > REACH else 0 : m.start()].lower().rsplit(None, 1)
         if before and lights(before[-1]):
             return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
-    raw_day, _, raw_month, raw_year, digit_after = m.group("d", "sep", "m", "y", "digit")
+    _, raw_day, _, raw_month, raw_year, digit_after = m.groups()  # word, d, sep, m, y, digit
     year = None if raw_year is None else int(raw_year)
     return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
 
