@@ -1,6 +1,6 @@
 """Benchmark of the date reader against dateparser on the shared Vietnamese date cases.
 
-Run by hand from the repository root: `python bench/dates.py` (`--cases N` also prints the N
+Run by hand from the repository root: `python -m bench.dates` (`--cases N` also prints the N
 slowest cases of ours; `--no-fast-path` times ours without the fast path for whole date lines, to
 see what that path is worth). Over the cases of tests/data/vi-dates.jsonl it prints, in one run:
 
@@ -33,10 +33,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from crawler.dates import TZ, _read, parse_datetime
 
-from crawler.dates import TZ, _read, parse_datetime  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = ROOT / "tests" / "data" / "vi-dates.jsonl"
 
@@ -136,13 +135,13 @@ def per_call(call: Callable[[], object], budget: float = 0.02, rounds: int = 5) 
 def import_time(runs: int = 5) -> float:
     """Seconds to import crawler.dates in a fresh interpreter (best of runs)."""
     code = (
-        "import sys, time; sys.path.insert(0, sys.argv[1]); t = time.perf_counter(); "
+        "import time; t = time.perf_counter(); "
         "import crawler.dates; print(time.perf_counter() - t)"
     )
     times = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
         )
         times.append(float(out.stdout.strip()))
     return min(times)
