@@ -205,7 +205,7 @@ class Archive:
         """
         incoming = _prepare(article)
         # Compressed before the write lock is taken: other writers wait on the lock, not on compression.
-        page_row = self.page_codec.page_row(page, incoming.fields.get("site")) if page is not None else None
+        page_row = self.page_codec.page_row(page, _text(page.get("site"))) if page is not None else None
         conn = self.db.conn
         if conn.in_transaction:
             raise RuntimeError("store_article needs its own transaction; one is already open")
