@@ -75,11 +75,8 @@ def at_least(conn: sqlite3.Connection, expression: str, count: int, site: str | 
     there."""
     if count <= 0:
         return True
-    sql = f"SELECT 1 FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?"
     params: list[Any] = [expression]
-    if site is not None:
-        sql += " AND a.site = ?"
-        params.append(site)
+    sql = f"SELECT 1 FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?" + _filters(site, True, params)
     return conn.execute(sql + " LIMIT 1 OFFSET ?", [*params, count - 1]).fetchone() is not None
 
 
@@ -101,13 +98,8 @@ def count_matches(
     Every match costs a lookup of its article (to tell copies apart): a word found in every one of a million
     articles takes 2.7 s to count in full, so pages count up to a cap and say so.
     """
-    sql = (
-        f"SELECT a.duplicate_of IS NOT NULL FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?"
-    )
     params: list[Any] = [expression]
-    if site is not None:
-        sql += " AND a.site = ?"
-        params.append(site)
+    sql = f"SELECT a.duplicate_of IS NOT NULL FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?" + _filters(site, True, params)
     articles = copies = 0
     cursor = conn.execute(sql, params)
     while rows := cursor.fetchmany(1000):
@@ -180,15 +172,15 @@ def dense(conn: sqlite3.Connection, expression: str, site: str | None = None, ro
     """Whether newest_published walks the date index for the first `rows` (offset + limit) results (see
     DATE_WALK_COST)."""
     size = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
-    needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * size))
+    # With a site, the walk passes the site's articles alone (idx_articles_site_published_at), and the site's
+    # matches are taken as its share of all matches, so deciding reads the index alone, not the articles.
+    walked = size
     if site is not None:
-        # The walk passes the site's articles alone (idx_articles_site_published_at), and the site's matches are
-        # taken as its share of all matches, so deciding reads the index alone, not the articles.
-        in_site = conn.execute("SELECT count(*) FROM articles WHERE site = ?", [site]).fetchone()[0]
-        if not in_site:
-            return False
-        needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * in_site))
-        needed = -(-needed * size // in_site)
+        walked = conn.execute("SELECT count(*) FROM articles WHERE site = ?", [site]).fetchone()[0]
+    if not walked:
+        return False
+    needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * walked))
+    needed = -(-needed * size // walked)
     # The index alone, without reading articles: a cheap count.
     row = conn.execute(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
