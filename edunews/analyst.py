@@ -203,8 +203,8 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
         return None
     info = rows[0]
     images = _dicts(conn, "SELECT * FROM images WHERE article_id = ? ORDER BY position, id", [article_id])
-    info["body_html"] = html = bodies.unpack(info.get("body_html"), info.get("body_text"))
-    info["body"], info["more_images"] = article_body(html, info.get("body_text"), images)
+    info["body_html"] = body_html = bodies.unpack(info.get("body_html"), info.get("body_text"))
+    info["body"], info["more_images"] = article_body(body_html, info.get("body_text"), images)
     info["images"] = images
     # Links only to web addresses: a stored javascript: URL must not become a link.
     info["attachments"] = [
