@@ -44,17 +44,17 @@ from crawler.dates.context import (
 )
 from crawler.dates.resolve import counted_back, nearest, reference
 from crawler.dates.scan import (
-    _BORROW_LEADS,
-    _LONG_OPENERS,
-    _LUNAR,
-    _NUM,
-    _REL_GLUE,
-    _REL_WORD,
-    _VI_LONG,
-    _real,
+    BORROW_LEADS,
+    LONG_OPENERS,
+    LUNAR,
+    NUM,
+    REL_GLUE,
+    REL_WORD,
+    VI_LONG,
     glued_after,
+    is_real_date,
 )
-from crawler.dates.scan import _TIME_AFTER as _CLOCK_AFTER
+from crawler.dates.scan import TIME_AFTER as _CLOCK_AFTER
 from crawler.dates.words import (
     DATE_SEP,
     FLAGS,
@@ -84,12 +84,12 @@ _TIME_FIRST = r"(?P<ah>[0-9]{1,2})(?::(?P<am>[0-9]{2})(?![0-9])|h(?P<ahm>[0-9]{2
 # The date of the scanner's numeric and long forms (words.DMY, words.MONTH_VI), with a year.
 _DATE = expand(r"""(?: <<DMY>>
       | (?P<ld>[0-9]{1,2})\s+tháng\s+(?P<lm><<MONTH_VI>>)<<MONTH_YEAR_LINK>>(?P<ly>[0-9]{4}) )(?![0-9])""")
-_TIME_AFTER = r"""(?:lúc\s*:?\s*)?(?P<bh>[0-9]{1,2})
+TIME_AFTER = r"""(?:lúc\s*:?\s*)?(?P<bh>[0-9]{1,2})
        (?::(?P<bm>[0-9]{2})(?::(?P<bs>[0-9]{2}))?(?![0-9])|h(?P<bhm>[0-9]{2})?(?!\w))
        (?:\s*(?P<ap>""" + MERIDIEM + r""")(?!\w))?"""
 _AFTER_LABEL = (
     r"(?:(?:lúc\s*:?\s*)?" + _TIME_FIRST + _SEP + r")?(?:" + WEEKDAY + _SEP + r")?(?:ngày\s+)?"
-    + _DATE + r"(?:" + _SEP + _TIME_AFTER + r")?"
+    + _DATE + r"(?:" + _SEP + TIME_AFTER + r")?"
 )  # fmt: skip
 _WORD_LED = re.compile(r"\s*" + _LABEL + r"?(?:\(\s*)?" + _AFTER_LABEL, FLAGS)
 # A text led by a digit has no label, '(' or 'lúc' before its first number: a smaller pattern.
@@ -366,10 +366,10 @@ _FIRST_DIGIT = re.compile(r"[0-9]")
 _NUMERIC_DATE = (
     r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
     (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?:"""
-    + "|".join(map(re.escape, _BORROW_LEADS))
+    + "|".join(map(re.escape, BORROW_LEADS))
     + r""")) )
     (?![^\W_]|%|[/.:,-][^\W_])
-    (?!""" + _LUNAR.pattern + r""")
+    (?!""" + LUNAR.pattern + r""")
     (?=(?-i:[^0-9]{0,11}+(?P<digit>[0-9])))?  # a digit in the 12 characters after the date: a clock time may follow
     """
 )
@@ -451,15 +451,15 @@ def sentence(text: str, ref: object) -> date | None | object:
 def _relative_first(text: str, start: int) -> bool:
     """The scanner's test: the first relative word before the date is the answer unless only glue stands
     between them ('Hôm qua (14/3)' is the 14th; 'Hôm nay, chiều qua (17/7)' is today)."""
-    relative = _REL_WORD.search(text, 0, start + 12)
-    return relative is not None and relative.start() < start and not _REL_GLUE.fullmatch(text, relative.end(), start)
+    relative = REL_WORD.search(text, 0, start + 12)
+    return relative is not None and relative.start() < start and not REL_GLUE.fullmatch(text, relative.end(), start)
 
 
 def _numeric(
     text: str, end: int, day: int, month: int, year: int | None, digit_after: str | None, ref: object
 ) -> date | None | object:
     """The value of an announced d/m or d/m/yyyy that ends at end, or NOT_WHOLE."""
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return NOT_WHOLE
     if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
         return NOT_WHOLE  # a clock time after the date
@@ -501,18 +501,18 @@ def _sentence(text: str, start: int, ref: object) -> date | None | object:
         raw_day, _, raw_month, raw_year, digit_after = m.groups()
         year = None if raw_year is None else int(raw_year)
         return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
-    if word in _LONG_OPENERS:
-        m = _VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
+    if word in LONG_OPENERS:
+        m = VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
         if m is None or not (m.group("y") or m.group("y2")):
             return NOT_WHOLE
         day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
         year = int(m.group("y") or m.group("y2"))
         end = m.end()
-        if glued_after(text, end) or _LUNAR.match(text, end):
+        if glued_after(text, end) or LUNAR.match(text, end):
             return NOT_WHOLE
-        if not _real(year, month, day):
+        if not is_real_date(year, month, day):
             return NOT_WHOLE
-        if _NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
+        if NUM.search(text, end, end + 12) is not None and _CLOCK_AFTER.match(text, end) is not None:
             return NOT_WHOLE  # a clock time after the date
         return date(year, month, day)
     return NOT_WHOLE

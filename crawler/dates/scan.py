@@ -61,7 +61,7 @@ class Found:
 
 # --- the forms, each matched at the number it starts with ----------------------------------------
 
-_NUM = re.compile(r"[0-9]+")
+NUM = re.compile(r"[0-9]+")
 _ISO = build(
     r"""(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])
     (?:(?:T|\s+|\s*,\s*)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?
@@ -82,7 +82,7 @@ _RANGE = build(
 _DMY = build(r"<<DMY>>")
 _DM = build(r"(?P<d>[0-9]{1,2})(?P<sep><<DATE_SEP>>)(?P<m>[0-9]{1,2})(?![0-9])")
 # 'thg 5' is how embedded posts and video widgets abbreviate 'tháng 5' ('15 thg 5, 2024'): numbers only.
-_VI_LONG = build(
+VI_LONG = build(
     r"""(?P<d>[0-9]{1,2})\s+(?:tháng\s+(?P<m><<MONTH_VI>>)|(?P<abbr>thg)\.?\s?(?P<ma>1[0-2]|0?[1-9])(?!\w))
     (?:<<MONTH_YEAR_LINK>>(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))?"""
 )
@@ -104,7 +104,7 @@ _REL_NUMBER = build(
     r"""(?P<n>[0-9]{1,4})\s*(?P<unit><<REL_UNIT>>)(?:s(?=\s+ago))?(?!\w)
     (?:\s+(?P<ago>trước|ago)(?!\w))?"""
 )
-_REL_WORD = build(
+REL_WORD = build(
     r"""(?<!\w)(?:<<REL_WORD>>)(?!\w)"""
 )
 # A clock time that ends right before a date: '8:30 ngày 18/7', '14:35, Thứ Tư, 12/07/2017'.
@@ -115,7 +115,7 @@ _TIME_BEFORE = build(
     r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*
     (?:(?:(?<!\w)(?P<dp><<DAYPART>>)\s+)?(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
 )
-_TIME_AFTER = build(r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
+TIME_AFTER = build(r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
 _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")
 # '… đến (ngày) 20/7/2022' after a year-less first day lends it its year.
 _BORROW = build(
@@ -125,12 +125,12 @@ _BORROW = build(
     )(?![0-9])"""
 )
 # Between a relative word and the explicit date that names the same day: 'Chiều qua (17/7)'.
-_REL_GLUE = build(r"[\s,:(-]*(?:<<WEEKDAY>>[\s,:(-]*)?(?:(?:ngày|mùng|mồng)\s+)?")
+REL_GLUE = build(r"[\s,:(-]*(?:<<WEEKDAY>>[\s,:(-]*)?(?:(?:ngày|mùng|mồng)\s+)?")
 # 'ngày 15 tháng 8 âm lịch', '15/8 (ÂL)': a lunar date is not a calendar date.
-_LUNAR = build(r"\s*[(,-]?\s*(?:âm\s+lịch|âl|al\s*\))(?!\w)")
-_BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
+LUNAR = build(r"\s*[(,-]?\s*(?:âm\s+lịch|âl|al\s*\))(?!\w)")
+BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
 _RANGE_OPENERS = frozenset({"từ", "ngày", "mùng", "mồng"})
-_LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
+LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
 
 
@@ -172,7 +172,7 @@ def _time_before(text: str, start: int) -> re.Match[str] | None:
     """The clock time that ends right before text[start], tried at each number shortly before."""
     pos = max(0, start - _LOOKBACK)
     while True:
-        number = _NUM.search(text, pos, start)
+        number = NUM.search(text, pos, start)
         if number is None:
             return None
         match = _TIME_BEFORE.match(text, number.start(), start)
@@ -181,7 +181,7 @@ def _time_before(text: str, start: int) -> re.Match[str] | None:
         pos = number.end()
 
 
-def _real(year: int | None, month: int, day: int) -> bool:
+def is_real_date(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12 or not 1 <= day <= _MONTH_DAYS[month]:
         return False
     if year is None:
@@ -203,9 +203,9 @@ def _year(text: str | None) -> int | None:
 def _borrow_year(text: str, found: Found) -> None:
     # String tests before any pattern: a second date must follow '-', 'đến', 'tới' or 'và' closely.
     rest = text[found.end : found.end + 16].lstrip()
-    if not rest[:3].lower().startswith(_BORROW_LEADS):
+    if not rest[:3].lower().startswith(BORROW_LEADS):
         return
-    if _NUM.search(text, found.end, found.end + 16) is None:
+    if NUM.search(text, found.end, found.end + 16) is None:
         return  # no second date close after this one
     match = _BORROW.match(text, found.end)
     if match is None:
@@ -215,11 +215,11 @@ def _borrow_year(text: str, found: Found) -> None:
     else:
         day, month = int(match.group("dw")), month_number(match.group("mw")) or 0
         year = int(match.group("yw"))
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return
     # 'từ 28/12 đến 3/1/2023': the first day is in the year before.
     found.year = year - 1 if (found.month, found.day) > (month, day) else year
-    if not _real(found.year, found.month, found.day):
+    if not is_real_date(found.year, found.month, found.day):
         found.year = None
 
 
@@ -241,12 +241,12 @@ def _range_at(text: str, start: int) -> Found | None:
     year = _year(m.group("y") or m.group("dy") or m.group("yw"))
     days = [int(m.group("d1"))]
     if m.group("list"):
-        days += map(int, _NUM.findall(m.group("list")))
+        days += map(int, NUM.findall(m.group("list")))
     days.append(int(m.group("d2")))
     # The days of a range or a list go up ('15, 16 và 17/5'); '3, 2 và 1/5' is a count-down, not dates.
     if any(a >= b for a, b in pairwise(days)):
         return None
-    if not (_real(year, month, days[0]) and _real(year, month, days[-1])):
+    if not (is_real_date(year, month, days[0]) and is_real_date(year, month, days[-1])):
         return None
     # One Found, for the first day, as for a range: the scanner's answer is the one date a text starts
     # with, read as a publication date or a body's dateline; the other days are the event's, not dates
@@ -259,7 +259,7 @@ def _iso_at(text: str, start: int) -> Found | None:
     if m is None or glued_before(text, start) or glued_after(text, m.end()):
         return None
     year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return None
     found = Found(start, m.end(), day, month, year)
     if m.group("h") is not None:
@@ -284,7 +284,7 @@ def _dmy_at(text: str, start: int) -> Found | None:
         if spaced or (sep != "/" and (len(raw_day) < 2 or len(raw_month) < 2)):
             return None
     year, month, day = _year(raw_year), int(raw_month), int(raw_day)
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return None
     return Found(start, m.end(), day, month, year)
 
@@ -295,7 +295,7 @@ def _dm_at(text: str, start: int) -> Found | None:
         return None
     raw_day, sep, raw_month = m.groups()
     day, month = int(raw_day), int(raw_month)
-    if not _real(None, month, day) or glued_before(text, start) or glued_after(text, m.end()):
+    if not is_real_date(None, month, day) or glued_before(text, start) or glued_after(text, m.end()):
         return None
     words = words_before(text, start)
     if names_number(words):
@@ -305,22 +305,22 @@ def _dm_at(text: str, start: int) -> Found | None:
     if found.year is None and not announces_date(words):
         if sep == ".":
             return None  # 'lớp 8.11', 'Phòng 12.3': a dotted pair needs a word before it
-        after = _TIME_AFTER.match(text, m.end())
+        after = TIME_AFTER.match(text, m.end())
         if (after is None or after.group("mi") is None) and _time_before(text, start) is None:
             return None  # 'Lớp 10/3', 'Trường Mầm non 1/6', '3/4 số học sinh'
     return found
 
 
 def _long_at(text: str, start: int) -> Found | None:
-    m = _VI_LONG.match(text, start)
+    m = VI_LONG.match(text, start)
     if m is None or glued_before(text, start) or glued_after(text, m.end()):
         return None
     day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
     year = _year(m.group("y") or m.group("y2"))
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return None
     words = words_before(text, start)
-    opened = bool(words) and words[-1] in _LONG_OPENERS
+    opened = bool(words) and words[-1] in LONG_OPENERS
     # With its year, 'd tháng m năm y' is a date whatever thing-word precedes it ('Ngày đăng bài: 18 tháng 7 năm
     # 2022'); only the strict words ('số', 'mã' …) still make it a number.
     if not opened and names_number(words, strict=year is not None):
@@ -340,7 +340,7 @@ def _abbr_timed(text: str, m: re.Match[str]) -> bool:
     ('15 thg 5 lúc 08:30'); without one, 'thg' may be chat for 'thằng' or 'thương'."""
     if m.group("abbr") is None:
         return False
-    after = _TIME_AFTER.match(text, m.end())
+    after = TIME_AFTER.match(text, m.end())
     return after is not None and any(after.group(g) is not None for g in ("mi", "hm", "gm", "vm"))
 
 
@@ -349,7 +349,7 @@ def _english_at(text: str, start: int) -> Found | None:
     if m is None or glued_before(text, start) or glued_after(text, m.end()):
         return None
     year, month, day = int(m.group("y")), en_month(m.group("mon")) or 0, int(m.group("d"))
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return None
     return Found(start, m.end(), day, month, year)
 
@@ -370,7 +370,7 @@ def _month_first_at(text: str, start: int) -> Found | None:
     else:
         month = en_month(before.group("em")) or 0
     year, day = int(m.group("y")), int(m.group("d"))
-    if not _real(year, month, day):
+    if not is_real_date(year, month, day):
         return None
     return Found(before.start(), m.end(), day, month, year)
 
@@ -441,11 +441,11 @@ def _at(text: str, start: int, end: int) -> Found | None:
 def _first_number_led(text: str, pos: int = 0) -> Found | None:
     """The first date expression (or numeric relative form) led by a number at or after pos."""
     while True:
-        number = _NUM.search(text, pos)
+        number = NUM.search(text, pos)
         if number is None:
             return None
         found = _at(text, number.start(), number.end())
-        if found is not None and not _LUNAR.match(text, found.end):
+        if found is not None and not LUNAR.match(text, found.end):
             return found
         pos = number.end()
 
@@ -461,7 +461,7 @@ def _relative_word(text: str, limit: int) -> Found | None:
     """The first 'hôm qua', 'sáng nay', 'ngày mai' … that starts before limit."""
     if limit < 5 or not relative_hint(text, limit):
         return None  # the cheap test first: these words are rare in date lines
-    match = _REL_WORD.search(text, 0, limit + 12)
+    match = REL_WORD.search(text, 0, limit + 12)
     if match is None or match.start() >= limit:
         return None
     found = Found(match.start(), match.end())
@@ -472,8 +472,8 @@ def _relative_word(text: str, limit: int) -> Found | None:
 def _attach_time(text: str, found: Found) -> None:
     """A clock time right after the date ('18/07/2022 - 14h05') or before it ('8:30 ngày 18/7')."""
     match = None
-    if _NUM.search(text, found.end, found.end + 12) is not None:
-        match = _TIME_AFTER.match(text, found.end)
+    if NUM.search(text, found.end, found.end + 12) is not None:
+        match = TIME_AFTER.match(text, found.end)
     if match is None:
         match = _time_before(text, found.start)
     if match is None:
@@ -500,12 +500,12 @@ def scan(text: str) -> Found | None:
         # 'Chiều qua (17/7)', 'Hôm nay, ngày 20/11': an explicit date right after names the day.
         if found is None or found.rel_unit is not None:
             found = word
-        elif not _REL_GLUE.fullmatch(text, word.end, found.start):
+        elif not REL_GLUE.fullmatch(text, word.end, found.start):
             found = word
     elif found is not None and found.rel_unit is not None:
         explicit = _first_number_led(text, found.end)  # '3 ngày trước (15/7)'
         if explicit is not None and explicit.rel_unit is None:
-            if _REL_GLUE.fullmatch(text, found.end, explicit.start):
+            if REL_GLUE.fullmatch(text, found.end, explicit.start):
                 found = explicit
     if found is None:
         return None
