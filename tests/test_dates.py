@@ -27,7 +27,7 @@ from crawler.dates import fast as dates_fast
 from crawler.dates import scan as dates_scan
 from crawler.dates import text as dates_text
 from crawler.dates.dateline import dateline_span
-from crawler.dates.text import clean_mapped
+from crawler.dates.text import _TABLE, _UNUSUAL, clean, clean_mapped
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [
@@ -189,6 +189,14 @@ SENTENCES = [
     ("Tin vui vào tối 10/10.", "2022-10-10"),
     ("Rạng sáng 12/10, đội tuyển", "2022-10-12"),
     ("ánh sáng 12/10 chiếu", None),
+    # a relative pair in the middle of the text: the answer itself unless only glue follows it
+    ("Hà Nội: chiều qua (17/7), Sở họp", "2022-07-17"),
+    ("Sáng CN Hôm qua #7/7, Sở họp", "2022-07-19"),
+    ("Tin vui đêm qua.10-4-2029)", "2022-07-19"),
+    # the word after a token ending in marks, or after several spaces
+    ("(GLO)- Sáng 18/7, Sở họp", "2022-07-18"),
+    ("Hà Nội:\n\tSáng 18/7, Sở họp", "2022-07-18"),
+    ("Ánh,  sáng 18/7", None),
 ]
 
 
@@ -203,6 +211,37 @@ def test_odd_characters_are_all_cleaned():
     text = "\u200bThứ\u00a0Hai\u2009–\u00a018\u201307\u20132022\u00ad\u00a0|\u00a008:30\ufeff"
     assert shown(parse_datetime(text)) == "2022-07-18T08:30"
     assert _read(text, None) == _read(text, None, fast=False)
+
+
+def test_usual_characters_are_clean_as_they_are():
+    # clean() returns a text of USUAL characters untouched: that holds only if each is NFC with combining class 0,
+    # none is one clean() replaces, and no two compose. Checked against this Python's Unicode data.
+    usual = [chr(c) for c in range(0x3100) if _UNUSUAL.match(chr(c)) is None]
+    assert len(usual) > 800 and "ệ" in usual and "\u00a0" not in usual and "\u2013" not in usual
+    for c in usual:
+        assert unicodedata.combining(c) == 0 and unicodedata.is_normalized("NFC", c), hex(ord(c))
+        assert ord(c) not in _TABLE, hex(ord(c))
+    usual_text = "".join(usual)
+    for b in usual:  # b before every usual character: NFC leaves every pair as it is
+        pairs = b.join(usual_text) + b
+        assert unicodedata.is_normalized("NFC", pairs), hex(ord(b))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sáng 18/7, Sở GD&ĐT tổ chức hội nghị.",  # usual only: returned as it is
+        "Sáng 18/7 – Sở “GD&ĐT” …",  # an en dash after usual characters
+        unicodedata.normalize("NFD", "Ngày 18 tháng 7 năm 2022, Sở họp"),  # NFD after its first usual letters
+        "Sáng 18/7 \u0301và ",  # a combining mark that composes with the usual letter before it? a space: no
+        "Hoa\u0300 18/7",  # a mark after a usual letter: 'à'
+        "e\u0323\u0302 18/7\u00a0\u200b",  # NFD 'ệ' first, then odd spaces
+        "\u00a0Sáng 18/7",  # unusual first
+    ],
+)
+def test_clean_agrees_with_normalising_everything(text):
+    expected = unicodedata.normalize("NFC", text).translate(_TABLE)
+    assert clean(text) == expected
 
 
 # --- more forms ---

@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 # crawler.dates.scan, .resolve and .fallback stay the submodules.
 from crawler.dates.dateline import dateline_span
 from crawler.dates.fallback import fallback as _fallback
-from crawler.dates.fast import NOT_WHOLE, WHOLE_LENGTH, sentence, whole
+from crawler.dates.fast import NOT_WHOLE, WHOLE_ENDS, WHOLE_LENGTH, sentence, whole
 from crawler.dates.resolve import resolve as _resolve
 from crawler.dates.scan import scan as _scan
 from crawler.dates.text import clean, clean_mapped, source_span
@@ -142,9 +142,14 @@ def parse_datetime(text: str, ref: date | datetime | None = None) -> date | date
     if not isinstance(text, str) or not text:
         return None
     try:
-        # _read written out: one call less on the path most dates take (and none of whole() for a sentence).
+        # _read written out: one call less on the path most dates take, and none of whole() for a sentence, which
+        # it would send back at once: it reads only short texts that end as a date line does or start with a year.
         cleaned = clean(text)
-        value = whole(cleaned, ref) if len(cleaned) <= WHOLE_LENGTH else NOT_WHOLE
+        last = cleaned[-1:]
+        if len(cleaned) <= WHOLE_LENGTH and (last in WHOLE_ENDS or last.isspace() or cleaned[:4].isdigit()):
+            value = whole(cleaned, ref)
+        else:
+            value = NOT_WHOLE
         if value is NOT_WHOLE:
             value = sentence(cleaned, ref)
         return _scanned(cleaned, ref) if value is NOT_WHOLE else value  # type: ignore[return-value]

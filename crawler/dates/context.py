@@ -29,6 +29,8 @@ _DAY_SHIFTS = _words("nay qua mai kia sớm")  # 'sáng nay', 'chiều qua', 's�
 _WEEKDAY_NUMBERS = _words("hai ba tư bốn năm sáu bảy bẩy 2 3 4 5 6 7")  # after 'thứ'
 _SHORT_WEEKDAYS = _words("t2 t3 t4 t5 t6 t7 thứ2 thứ3 thứ4 thứ5 thứ6 thứ7")
 _BRIGHT = _words("ánh chiếu tươi phát soi làm sự rực sáng")  # '… sáng' that is light, not morning
+BRIGHT_ENDS = tuple(_BRIGHT)
+MARKS = ":,.;!?()-\"'|/»”’"  # marks that end tokens; none is a letter or a digit
 
 # A number right after one of these is that thing's number: 'Lớp 10/3', 'số 18/7/QĐ-UBND',
 # 'Trường THCS 19/5', 'tỷ số 2-1', 'phiên bản 2.1.10'.
@@ -71,6 +73,13 @@ def word_of(token: str) -> str:
 
 def lights(token: str) -> bool:
     """Whether 'sáng' after this lower-case token is light, not morning ('ánh sáng'): announces_date's test."""
+    if token.isalnum():
+        return token in _BRIGHT
+    # A token ending in a mark ('nội:', '(glo)-'): its last run of letters is bright only if it ends so,
+    # which costs less to rule out than finding that run.
+    rest = token.rstrip(MARKS)
+    if not rest or rest[-1].isalnum() and not rest.endswith(BRIGHT_ENDS):
+        return False  # marks only ('-'): no letters at all
     return word_of(token) in _BRIGHT
 
 

@@ -33,7 +33,9 @@ import re
 from datetime import date, datetime, timedelta
 
 from crawler.dates.context import (
+    BRIGHT_ENDS,
     GLUE,
+    MARKS,
     NUMBERED_PAIRS,
     REACH,
     announces_date,
@@ -47,6 +49,7 @@ from crawler.dates.scan import (
     BORROW_LEADS,
     LONG_OPENERS,
     LUNAR,
+    MONTH_DAYS,
     NUM,
     REL_GLUE,
     REL_WORD,
@@ -137,10 +140,11 @@ _WORD_STARTS = frozenset("ng cậ đă ti xu th lú ch cn t2 t3 t4 t5 t6 t7".spl
 _OTHER_STARTS = frozenset("(0123456789")
 # How a whole date line may end, spaces aside: the year, the minutes, '14h', 'SA', 'CH', 'AM', 'PM', or ')'.
 _LAST = frozenset("0123456789)aAhHmM")
-_LAST_LETTERS = frozenset("aAhHmM")
 # What may end any whole or relative line: _LAST, and the last letters of _RELATIVE_ENDS in either case.
 _ENDS = _LAST | frozenset("coayiCOAYI")
 assert all(tail[-1] in _ENDS for tail in _RELATIVE_ENDS)
+_LETTER_TAILS = _RELATIVE_ENDS | _MERIDIEMS  # the last two letters of any whole line that ends with a letter
+WHOLE_ENDS = _ENDS  # whole() sends back any other text at once, unless it ends with a space or starts with 4 digits
 NOT_WHOLE = object()  # the text is not one whole date of these shapes: ask the scanner
 WHOLE_LENGTH = 64  # longer texts are sentences, not date lines
 
@@ -232,19 +236,19 @@ def whole(text: str, ref: object) -> date | datetime | None | object:
         common = text[-5:-4] in _YEAR_MARKS or text[-3:-2] == ":" or text[-8:-5] == "năm"
     else:
         tail = text[-2:].lower()
+        if tail not in _LETTER_TAILS and last != ")" and not (last in "hH" and text[-2:-1].isdigit()):
+            return NOT_WHOLE  # '… không mưa': a letter ends a date line only in 'SA', 'PM', '14h' or a relative date
         if tail in _RELATIVE_ENDS:
             value = _relative(text, ref)
             if value is not NOT_WHOLE:
                 return value
         common = tail in _MERIDIEMS
+        if not common and last != ")" and not (last in "hH" and text[-2:-1].isdigit()):
+            return NOT_WHOLE
     if common:
         value = _common_line(text)
         if value is not NOT_WHOLE:
             return value
-    if last not in _LAST:
-        return NOT_WHOLE  # 'Ngày 18-7, Sở GD&ĐT thông báo.': a sentence, not a date line
-    if last in _LAST_LETTERS and not common and not (last in "hH" and text[-2:-1].isdigit()):
-        return NOT_WHOLE  # '… không mưa': a letter ends a date line only in 'SA', 'PM' or '14h'
     if text[0].isdigit():
         m = _DIGIT_LED.match(text)
     else:
@@ -336,7 +340,6 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
     return counted_back(unit, int(m.group("n")) * size, ref)
 
 
-
 # --- running text: a sentence whose first number is its date, announced by the word before ------
 #
 # 'Sáng 18/7, Sở GD&ĐT tổ chức …', 'Ngày 23/5/2022, ban đại diện …', '… vào tối 10/10.', 'Sáng ngày 22
@@ -344,8 +347,8 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
 # after a word (or two) that announces one, and nothing after it asks for the scanner's judgement (a second
 # date that lends its year, a clock time, 'âm lịch', glue). Each test below is one of the scanner's checks
 # on that date, or the cheap test that lets it skip one; any doubt goes to the scanner. The commonest shape,
-# the word, one space and d/m or d/m/yyyy, is one match of _OPENING with the scanner's tests after the date
-# inside it; _sentence() reads the others step by step.
+# the word (anywhere before the number), glue and d/m or d/m/yyyy, is one match of _ANNOUNCED with the scanner's
+# tests after the date inside it; _sentence() reads the others step by step.
 
 # The words that announce a date and make no number of a thing, alone or after another word.
 _ANNOUNCING = frozenset(
@@ -385,36 +388,61 @@ _PAIRS = [
 ]
 
 
-def _forms(word: str) -> str:
-    """The word in its three usual cases, as a pattern: lower() gives the word back from each."""
-    return "(?:" + "|".join(map(re.escape, sorted({word, word.capitalize(), word.upper()}))) + ")"
+def _forms(word: str) -> list[str]:
+    """The word in its three usual cases: lower() gives the word back from each."""
+    return sorted({word, word.capitalize(), word.upper()})
 
 
-def _opening_word(first: str) -> str:
-    """The pattern of a word that announces a date, alone or with the word after it ('hôm', 'hôm qua')."""
+def _alternatives(spellings: list[tuple[str, str]]) -> str:
+    """A pattern of spellings, each with the pattern that must follow it, tried in their order and grouped by first
+    letter: the regex engine rules out an alternative that starts with another letter at once, not one in a group."""
+    groups: dict[str, list[str]] = {}
+    for spelling, after in spellings:
+        groups.setdefault(spelling[0], []).append(re.escape(spelling[1:]) + after)
+    return "(?:" + "|".join(
+        re.escape(first) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
+        for first, rests in groups.items()
+    ) + ")"
+
+
+def _opening_words(first: str) -> list[tuple[str, str]]:
+    """The spellings of a word that announces a date, each with the word it may take after it ('hôm qua')."""
     seconds = sorted((b for a, b in _PAIRS if a == first), key=len, reverse=True)
     if not seconds:
-        return _forms(first)
-    pair = _forms(first) + r"\ (?:" + "|".join(map(_forms, seconds)) + ")"
-    return pair + "|" + _forms(first) if first in _ANNOUNCING else pair  # 'thứ', 'chủ' only with their second
+        return [(spelling, "") for spelling in _forms(first)]
+    pair = r"(?:\ " + _alternatives([(spelling, "") for second in seconds for spelling in _forms(second)]) + ")"
+    if first in _ANNOUNCING:
+        pair += "?"  # with the word after it if it can, alone if not; 'thứ', 'chủ' only with their second
+    return [(spelling, pair) for spelling in _forms(first)]
 
 
-# One branch per first word, not one per spelling, the commonest first: the regex engine tries alternatives one by one.
+# The commonest first: the regex engine tries alternatives one by one.
 _COMMONEST = ("ngày", "sáng", "chiều", "tối", "hôm", "trưa", "thứ", "đêm", "khuya", "mùng", "mồng", "chủ", "cn")
-_OPENING = re.compile(
-    "(?-i:(?P<word>"
-    + "|".join(map(_opening_word, sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=_COMMONEST.index)))
-    + "))["
-    + re.escape(GLUE)
-    + "]+"
+_OPENERS = sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=_COMMONEST.index)
+# The first letters of those words in their three cases: one cheap test where the text gives back a character.
+_INITIALS = "".join(sorted({c for w in _OPENERS for c in (w[0], w[0].upper())}))
+# The first number of the text, announced by the word (or two) before it, at the start of the text or after a space,
+# with _NUMERIC_DATE's tests after it. The text before the number is taken whole ((?a:\D*) is [^0-9]* with a cheaper
+# test), then given back from its end until such a word stands there, so one call finds the word nearest the date
+# ('Rạng sáng 12/10', 'Sáng nay 8/10').
+_ANNOUNCED = re.compile(
+    r"(?a:\D*)(?<!\S)(?=[" + _INITIALS + "])"
+    + "(?-i:(?P<word>" + _alternatives([w for first in _OPENERS for w in _opening_words(first)]) + "))"
+    + "[" + re.escape(GLUE) + "]+"
     + _NUMERIC_DATE,
     FLAGS,
 )
+_SANG = frozenset(_forms("sáng"))
+# The pairs that are relative words themselves ('hôm qua', 'sáng nay'): at the start of a text, the scanner takes such a
+# pair for the date unless only REL_GLUE stands between it and the number, which of the glue here excludes '.' and '#'.
+_RELATIVE_PAIRS = frozenset(f"{a} {b}" for a, b in _PAIRS if REL_WORD.fullmatch(f"{a} {b}"))
+assert all(c in " \t\n\r,:.#(" for c in GLUE) and all(REL_GLUE.fullmatch(c) for c in GLUE if c not in ".#")
+assert not any(REL_GLUE.fullmatch(c) for c in ".#")
 
 
 def sentence(text: str, ref: object) -> date | None | object:
     """What the scanner reads in clean text whose first number is an announced date, or NOT_WHOLE."""
-    m = _OPENING.match(text)  # 'Sáng 18/7, …': the word opens the text
+    m = _ANNOUNCED.match(text)  # 'Sáng 18/7, …', '(GLO)- Sáng 18/7, …', '… vào ngày 22/9.'
     if m is None:
         first = _FIRST_DIGIT.search(text)
         if first is None:
@@ -422,28 +450,38 @@ def sentence(text: str, ref: object) -> date | None | object:
         start = first.start()
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
-        if text[start - 1] != " ":
-            return _sentence(text, start, ref)
-        at = text.rfind(" ", 0, start - 1) + 1  # '… vào ngày 22/9.': where the token before the date starts
-        m = _OPENING.match(text, at) if at >= start - REACH else None
-        if m is None:
-            return _sentence(text, start, ref)
-    start = m.start("d")
-    if start > m.start() + REACH:
+        return _sentence(text, start, ref)
+    word, raw_day, _, raw_month, raw_year, digit_after = m.groups()  # word, d, sep, m, y, digit
+    start, opens = m.start(2), m.start(1)
+    if start > opens + REACH:
         return NOT_WHOLE  # the word is out of words_before's reach
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
     # of light.
-    if start >= 5:
-        low = text[: start + 12].lower()
+    if opens == 0:
+        # Only the word (or two) and glue stand before the date: a relative word can only be those two words
+        # ('Hôm qua (14/3)'), which is the answer unless only glue follows them.
+        if " " in word and word.lower() in _RELATIVE_PAIRS:
+            glue = text[m.end(1) : start]
+            if "." in glue or "#" in glue:
+                return NOT_WHOLE
+    else:
+        # A relative word before the date is the two words themselves ('đêm qua') or lies wholly before them: it
+        # cannot reach into glue, the date or an opening word (none is the second word of a relative one).
+        low = text[: m.end(1) if " " in word else opens].lower()
         if ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low) and _relative_first(
             text, start
         ):
             return NOT_WHOLE
-    if m.start() and m.group("word").lower() == "sáng":
-        before = text[start - REACH if start > REACH else 0 : m.start()].lower().rsplit(None, 1)
-        if before and lights(before[-1]):
-            return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
-    _, raw_day, _, raw_month, raw_year, digit_after = m.groups()  # word, d, sep, m, y, digit
+        if word in _SANG:
+            # The token before is light only if its last letters are a word of light: a token of marks only
+            # ('VOV.VN - Sáng') or one whose letters end otherwise (the commonest case) needs no closer look.
+            tail = low.rstrip().rstrip(MARKS)
+            last = tail[-1:]
+            if last and not last.isspace() and (not last.isalnum() or tail.endswith(BRIGHT_ENDS)):
+                lo = start - REACH if start > REACH else 0  # words_before's window
+                before = (low[lo:opens] if len(low) == opens else text[lo:opens].lower()).rsplit(None, 1)
+                if before and lights(before[-1]):
+                    return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
     year = None if raw_year is None else int(raw_year)
     return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
 
@@ -455,13 +493,29 @@ def _relative_first(text: str, start: int) -> bool:
     return relative is not None and relative.start() < start and not REL_GLUE.fullmatch(text, relative.end(), start)
 
 
+# The characters CLOCK_LEAD is made of: only these may stand between a date and the clock time after it.
+_NOT_CLOCK_LEAD = re.compile(r"[^\s,|·:\-vàolúcat]", FLAGS)
+
+
+def _clock_after(text: str, end: int) -> bool:
+    """Whether a clock time follows the date that ends at end, given a digit in the 12 characters after it.
+
+    The first character that CLOCK_LEAD cannot hold must be that digit; only then is TIME_AFTER worth matching.
+    """
+    first = _NOT_CLOCK_LEAD.search(text, end, end + 12)
+    return first is not None and "0" <= first.group() <= "9" and _CLOCK_AFTER.match(text, end) is not None
+
+
 def _numeric(
     text: str, end: int, day: int, month: int, year: int | None, digit_after: str | None, ref: object
 ) -> date | None | object:
     """The value of an announced d/m or d/m/yyyy that ends at end, or NOT_WHOLE."""
-    if not is_real_date(year, month, day):
+    if year is None:
+        if not (0 < month < 13 and 0 < day <= MONTH_DAYS[month]):
+            return NOT_WHOLE  # is_real_date() of a year-less date, without the call
+    elif not is_real_date(year, month, day):
         return NOT_WHOLE
-    if digit_after is not None and _CLOCK_AFTER.match(text, end) is not None:
+    if digit_after is not None and _clock_after(text, end):
         return NOT_WHOLE  # a clock time after the date
     if year is not None:
         return date(year, month, day)

@@ -115,7 +115,9 @@ _TIME_BEFORE = build(
     r"""<<TIME>><<TZ>>\s*(?:[,|·-]\s*)*
     (?:(?:(?<!\w)(?P<dp><<DAYPART>>)\s+)?(?:ngày\s+)?<<WEEKDAY>>\s*(?:[,|·-]\s*)*)?(?:(?:ngày|mùng|mồng)\s+)?(?:\(\s*)?$"""
 )
-TIME_AFTER = build(r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?<<TIME>><<TZ>>")
+# What may stand between a date and the clock time after it: a mark or spaces, then 'lúc', 'vào lúc' or 'at'.
+CLOCK_LEAD = r"(?:\s*[,|·-]\s*|\s+)?(?:(?:(?:vào\s+)?lúc|at)\s*:?\s*)?"
+TIME_AFTER = build(CLOCK_LEAD + "<<TIME>><<TZ>>")
 _RANGE_TAIL = re.compile(r"[0-9]{1,2}(?:[/.-][0-9]{1,2}|:[0-9]{2})")
 # '… đến (ngày) 20/7/2022' after a year-less first day lends it its year.
 _BORROW = build(
@@ -131,7 +133,7 @@ LUNAR = build(r"\s*[(,-]?\s*(?:âm\s+lịch|âl|al\s*\))(?!\w)")
 BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
 _RANGE_OPENERS = frozenset({"từ", "ngày", "mùng", "mồng"})
 LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
-_MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
+MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
 
 
 def glued_before(text: str, start: int) -> bool:
@@ -182,7 +184,7 @@ def _time_before(text: str, start: int) -> re.Match[str] | None:
 
 
 def is_real_date(year: int | None, month: int, day: int) -> bool:
-    if not 1 <= month <= 12 or not 1 <= day <= _MONTH_DAYS[month]:
+    if not 1 <= month <= 12 or not 1 <= day <= MONTH_DAYS[month]:
         return False
     if year is None:
         return True  # '29/2' without a year may be real

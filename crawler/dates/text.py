@@ -22,6 +22,13 @@ _TABLE.update({ord(c): "-" for c in _DASHES})
 _TABLE.update({ord(c): "/" for c in _SLASHES})
 _TABLE.update({ord(c): " " for c in SPACES})
 _ODD = re.compile("[" + "".join(chr(k) for k in _TABLE) + "]")
+# The characters Vietnamese text is made of that clean() leaves alone: ASCII and the C1 controls; Latin-1's signs and
+# letters from U+00AE on (U+00A0 no-break space and U+00AD soft hyphen are odd); Latin Extended-A and -B and the
+# spacing modifier letters; the Vietnamese letters of Latin Extended Additional; curly quotes and the ellipsis. Each
+# is NFC alone, with combining class 0, and no two of them compose (tests/test_dates.py checks both against this
+# Python's Unicode data), so a text of these only is NFC and holds no odd character.
+USUAL = "\x00-\x9f\u00ae-\u02ff\u1ea0-\u1ef9\u2018-\u201f\u2026"
+_UNUSUAL = re.compile("[^" + USUAL + "]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An entity, or one base character with the combining marks that follow it (NFD Vietnamese).
 _TOKEN = re.compile(
@@ -39,10 +46,18 @@ def clean(text: str) -> str:
             text = text.replace("&amp;", "&") if text.count("&") == text.count("&amp;") else html.unescape(text)
     if text.isascii():
         return text  # the common meta-tag case: nothing more to do
-    # Each step only when needed: most text is NFC already and holds no odd character.
-    if not unicodedata.is_normalized("NFC", text):
+    # Each step only when needed: most Vietnamese text is made of USUAL characters only, so it is NFC already and
+    # holds no odd character; one search tells, where the two checks below would read the text twice.
+    unusual = _UNUSUAL.search(text)
+    if unusual is None:
+        return text
+    at = unusual.start()
+    # The usual characters before it are starters that compose with nothing but what follows them: from the
+    # last of them on, the text is NFC if the whole of it is.
+    if not unicodedata.is_normalized("NFC", text[at - 1 :] if at else text):
         text = unicodedata.normalize("NFC", text)
-    odd = _ODD.search(text)
+        at = 0
+    odd = _ODD.search(text, at)
     while odd is not None:  # each odd character replaced everywhere at once: cheaper than translate()
         char = odd.group()
         text = text.replace(char, _TABLE[ord(char)] or "")
