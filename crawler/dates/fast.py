@@ -368,12 +368,14 @@ _FIRST_DIGIT = re.compile(r"[0-9]")
 # scanner), no lunar mark.
 _NUMERIC_DATE = (
     r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
-    (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?:"""
+    (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?=["""
+    + "".join(sorted({re.escape(lead[0]) for lead in BORROW_LEADS}))
+    + "])(?:"
     + "|".join(map(re.escape, BORROW_LEADS))
     + r""")) )
     (?![^\W_]|%|[/.:,-][^\W_])
     (?!""" + LUNAR.pattern + r""")
-    (?=(?-i:[^0-9]{0,11}+(?P<digit>[0-9])))?  # a digit in the 12 characters after the date: a clock time may follow
+    (?=(?a:\D{0,11}+)(?P<digit>[0-9]))?  # a digit in the 12 characters after the date: a clock time may follow
     """
 )
 _NUMERIC = re.compile(_NUMERIC_DATE, FLAGS)

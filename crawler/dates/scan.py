@@ -129,7 +129,7 @@ _BORROW = build(
 # Between a relative word and the explicit date that names the same day: 'Chiều qua (17/7)'.
 REL_GLUE = build(r"[\s,:(-]*(?:<<WEEKDAY>>[\s,:(-]*)?(?:(?:ngày|mùng|mồng)\s+)?")
 # 'ngày 15 tháng 8 âm lịch', '15/8 (ÂL)': a lunar date is not a calendar date.
-LUNAR = build(r"\s*[(,-]?\s*(?:âm\s+lịch|âl|al\s*\))(?!\w)")
+LUNAR = build(r"\s*[(,-]?\s*(?=[âa])(?:âm\s+lịch|âl|al\s*\))(?!\w)")  # [âa]: one test before three words
 BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
 _RANGE_OPENERS = frozenset({"từ", "ngày", "mùng", "mồng"})
 LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
