@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 
 from crawler.dates.context import (
     BRIGHT_ENDS,
+    BRIGHT_LONGEST,
     GLUE,
     MARKS,
     NUMBERED_PAIRS,
@@ -68,9 +69,9 @@ from crawler.dates.words import (
     TZ,
     UNITS,
     WEEKDAY,
-    WORD_DAYS,
     build,
     clock,
+    days_back,
     expand,
     month_number,
     month_vi,
@@ -335,7 +336,7 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
         return NOT_WHOLE
     word = m.group("word")
     if word is not None:
-        return counted_back("d", WORD_DAYS[word.lower().split()[-1]], ref)
+        return counted_back("d", days_back(word), ref)
     unit, size = UNITS[m.group("unit").lower()]
     return counted_back(unit, int(m.group("n")) * size, ref)
 
@@ -437,7 +438,13 @@ _ANNOUNCED = re.compile(
 _SANG = frozenset(_forms("sáng"))
 # The pairs that are relative words themselves ('hôm qua', 'sáng nay'): at the start of a text, the scanner takes such a
 # pair for the date unless only REL_GLUE stands between it and the number, which of the glue here excludes '.' and '#'.
-_RELATIVE_PAIRS = frozenset(f"{a} {b}" for a, b in _PAIRS if REL_WORD.fullmatch(f"{a} {b}"))
+_RELATIVE_PAIRS = frozenset(
+    f"{first} {second}"
+    for a, b in _PAIRS
+    if REL_WORD.fullmatch(f"{a} {b}")
+    for first in _forms(a)
+    for second in _forms(b)
+)  # as _ANNOUNCED spells them
 assert all(c in " \t\n\r,:.#(" for c in GLUE) and all(REL_GLUE.fullmatch(c) for c in GLUE if c not in ".#")
 assert not any(REL_GLUE.fullmatch(c) for c in ".#")
 
@@ -462,28 +469,42 @@ def sentence(text: str, ref: object) -> date | None | object:
     if opens == 0:
         # Only the word (or two) and glue stand before the date: a relative word can only be those two words
         # ('Hôm qua (14/3)'), which is the answer unless only glue follows them.
-        if " " in word and word.lower() in _RELATIVE_PAIRS:
+        if word in _RELATIVE_PAIRS:
             glue = text[m.end(1) : start]
             if "." in glue or "#" in glue:
                 return NOT_WHOLE
     else:
         # A relative word before the date is the two words themselves ('đêm qua') or lies wholly before them: it
-        # cannot reach into glue, the date or an opening word (none is the second word of a relative one).
-        low = text[: m.end(1) if " " in word else opens].lower()
-        if ("hôm" in low or "nay" in low or "qua" in low or "mai" in low or "day" in low) and _relative_first(
-            text, start
-        ):
-            return NOT_WHOLE
+        # cannot reach into glue, the date or an opening word (none is the second word of a relative one). Each
+        # holds an 'a', which most datelines' heads lack ('Hà Nội: ', '(GLO)- '), and, lowered, one of the words
+        # below: REL_WORD ignores case as re does, and takes 'ı' and 'İ' (lowered 'i' and U+0307) for the 'i' of
+        # 'kia' and 'mai'.
+        head = text[: m.end(1) if " " in word else opens]
+        if "a" in head or "A" in head:
+            low = head.lower()
+            if (
+                "nay" in low or "qua" in low or "kia" in low or "mai" in low or "day" in low
+                or "ı" in low or "\u0307" in low
+            ) and _relative_first(text, start):
+                return NOT_WHOLE
         if word in _SANG:
             # The token before is light only if its last letters are a word of light: a token of marks only
             # ('VOV.VN - Sáng') or one whose letters end otherwise (the commonest case) needs no closer look.
-            tail = low.rstrip().rstrip(MARKS)
+            tail = head.rstrip().rstrip(MARKS)
             last = tail[-1:]
-            if last and not last.isspace() and (not last.isalnum() or tail.endswith(BRIGHT_ENDS)):
+            if last and not last.isspace() and (
+                not last.isalnum() or tail[-BRIGHT_LONGEST:].lower().endswith(BRIGHT_ENDS)
+            ):
                 lo = start - REACH if start > REACH else 0  # words_before's window
-                before = (low[lo:opens] if len(low) == opens else text[lo:opens].lower()).rsplit(None, 1)
+                before = text[lo:opens].lower().rsplit(None, 1)
                 if before and lights(before[-1]):
                     return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    if raw_year is None and digit_after is None and type(ref) is date:
+        # _numeric()'s commonest answer without the call: a year-less date within four months of a date ref.
+        day, month = _NUMBER[raw_day], _NUMBER[raw_month]
+        if 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
+            if month != 2 or day < 29:
+                return date(ref.year, month, day)
     year = None if raw_year is None else int(raw_year)
     return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
 

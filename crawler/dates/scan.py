@@ -31,9 +31,9 @@ from crawler.dates.words import (
     MAX_YEAR,
     MIN_YEAR,
     UNITS,
-    WORD_DAYS,
     build,
     clock,
+    days_back,
     en_month,
     month_number,
     zone,
@@ -467,7 +467,7 @@ def _relative_word(text: str, limit: int) -> Found | None:
     if match is None or match.start() >= limit:
         return None
     found = Found(match.start(), match.end())
-    found.rel_unit, found.rel_amount = "d", WORD_DAYS[match.group().lower().split()[-1]]
+    found.rel_unit, found.rel_amount = "d", days_back(match.group())
     return found
 
 

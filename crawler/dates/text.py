@@ -38,7 +38,7 @@ _TOKEN = re.compile(
 
 def clean(text: str) -> str:
     """Entities decoded (even double-escaped), NFC, no invisible characters, plain dashes."""
-    if "&" in text:
+    if "&" in text and ";" in text:  # 'Sở GD&ĐT' holds no entity
         for _ in range(3):
             if "&" not in text or ";" not in text or not _ENTITY.search(text):  # 'GD&ĐT' is no entity
                 break

@@ -97,6 +97,15 @@ UNITS = {
 REL_UNIT = "|".join(UNITS)
 WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1}
 
+
+def days_back(relative: str) -> int:
+    """WORD_DAYS of a relative word as REL_WORD matched it ('Hôm QUA', 'yesterday'), by its last word."""
+    last = relative.split()[-1]
+    days = WORD_DAYS.get(last.lower())
+    if days is None:  # 'kıa', 'KİA', 'yeſterday': re's IGNORECASE takes ı, İ and ſ for i and s, lower() does not
+        days = next(d for w, d in WORD_DAYS.items() if re.fullmatch(re.escape(w), last, re.IGNORECASE))
+    return days
+
 _PIECES = {
     "MONTH_VI": MONTH_VI, "MONTH_EN": MONTH_EN, "EN_WEEKDAY": EN_WEEKDAY, "WEEKDAY": WEEKDAY,
     "DAYPART": DAYPART, "TIME": TIME, "TZ": TZ_NAME, "TIME_PLAIN": TIME_PLAIN, "DMY": DMY, "YEAR": YEAR,
