@@ -145,13 +145,13 @@ def parse_datetime(text: str, ref: date | datetime | None = None) -> date | date
         # _read written out: one call less on the path most dates take, and none of whole() for a sentence, which
         # it would send back at once: it reads only short texts that end as a date line does or start with a year.
         cleaned = clean(text)
-        last = cleaned[-1:]
-        if len(cleaned) <= WHOLE_LENGTH and (last in WHOLE_ENDS or last.isspace() or cleaned[:4].isdigit()):
+        if len(cleaned) <= WHOLE_LENGTH and (
+            cleaned[-1:] in WHOLE_ENDS or cleaned[-1:].isspace() or cleaned[:4].isdigit()
+        ):
             value = whole(cleaned, ref)
-        else:
-            value = NOT_WHOLE
-        if value is NOT_WHOLE:
-            value = sentence(cleaned, ref)
+            if value is not NOT_WHOLE:
+                return value  # type: ignore[return-value]
+        value = sentence(cleaned, ref)
         return _scanned(cleaned, ref) if value is NOT_WHOLE else value  # type: ignore[return-value]
     except Exception:  # a date must not stop a crawl; fuzz tests call _read to see real errors
         return None

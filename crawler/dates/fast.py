@@ -476,33 +476,36 @@ def sentence(text: str, ref: object) -> date | None | object:
     else:
         # A relative word before the date is the two words themselves ('đêm qua') or lies wholly before them: it
         # cannot reach into glue, the date or an opening word (none is the second word of a relative one). Each
-        # holds an 'a', which most datelines' heads lack ('Hà Nội: ', '(GLO)- '), and, lowered, one of the words
-        # below: REL_WORD ignores case as re does, and takes 'ı' and 'İ' (lowered 'i' and U+0307) for the 'i' of
-        # 'kia' and 'mai'.
+        # holds an 'a', which most datelines' heads lack ('Hà Nội: ', '(GLO)- '), and, lowered, one of these words.
         head = text[: m.end(1) if " " in word else opens]
         if "a" in head or "A" in head:
             low = head.lower()
-            if (
-                "nay" in low or "qua" in low or "kia" in low or "mai" in low or "day" in low
-                or "ı" in low or "\u0307" in low
-            ) and _relative_first(text, start):
+            if ("nay" in low or "qua" in low or "kia" in low or "mai" in low or "day" in low) and _relative_first(
+                text, start
+            ):
                 return NOT_WHOLE
         if word in _SANG:
             # The token before is light only if its last letters are a word of light: a token of marks only
             # ('VOV.VN - Sáng') or one whose letters end otherwise (the commonest case) needs no closer look.
-            tail = head.rstrip().rstrip(MARKS)
-            last = tail[-1:]
-            if last and not last.isspace() and (
-                not last.isalnum() or tail[-BRIGHT_LONGEST:].lower().endswith(BRIGHT_ENDS)
-            ):
+            tail = head.rstrip()
+            if not tail[-1:].isalnum():
+                tail = tail.rstrip(MARKS)
+                if not tail[-1:] or tail[-1:].isspace():
+                    tail = ""  # nothing before, or marks only: no letters
+            if tail and (not tail[-1].isalnum() or tail[-BRIGHT_LONGEST:].lower().endswith(BRIGHT_ENDS)):
                 lo = start - REACH if start > REACH else 0  # words_before's window
                 before = text[lo:opens].lower().rsplit(None, 1)
                 if before and lights(before[-1]):
                     return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
-    if raw_year is None and digit_after is None and type(ref) is date:
-        # _numeric()'s commonest answer without the call: a year-less date within four months of a date ref.
+    if digit_after is None:
+        # _numeric()'s commonest answers without the call: no clock time can follow, and the date is whole or
+        # year-less within four months of a date ref.
         day, month = _NUMBER[raw_day], _NUMBER[raw_month]
-        if 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
+        if raw_year is not None:
+            year = int(raw_year)
+            if is_real_date(year, month, day):
+                return date(year, month, day)
+        elif type(ref) is date and 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
             if month != 2 or day < 29:
                 return date(ref.year, month, day)
     year = None if raw_year is None else int(raw_year)
@@ -580,10 +583,14 @@ def _sentence(text: str, start: int, ref: object) -> date | None | object:
         return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
     if word in LONG_OPENERS:
         m = VI_LONG.match(text, start)  # 'ngày 22 tháng 8 năm 2022'
-        if m is None or not (m.group("y") or m.group("y2")):
+        if m is None:
             return NOT_WHOLE
-        day, month = int(m.group("d")), month_number(m.group("m") or m.group("ma")) or 0
-        year = int(m.group("y") or m.group("y2"))
+        raw_day, raw_month, abbr_month, raw_year, year_after = m.group("d", "m", "ma", "y", "y2")
+        if not (raw_year or year_after):
+            return NOT_WHOLE
+        raw_month = raw_month or abbr_month
+        day, month = _NUMBER[raw_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
+        year = int(raw_year or year_after)
         end = m.end()
         if glued_after(text, end) or LUNAR.match(text, end):
             return NOT_WHOLE

@@ -85,8 +85,11 @@ DMY = r"(?P<d>[0-9]{1,2})\s?(?P<sep>" + DATE_SEP + r")\s?(?P<m>[0-9]{1,2})\s?(?P
 
 # Relative dates: the words ('hôm qua', 'sáng nay', 'today') and the units counted back ('3 ngày trước');
 # each unit is (what resolve counts in: seconds, days, months or years; how many of them).
-REL_WORD = r"""hôm\s+(?:nay|qua|kia)|ngày\s+mai|(?:sáng|trưa|chiều|tối|đêm|khuya)\s+(?:nay|qua|mai)
-                |today|yesterday"""
+# The 'i' of 'kia' and 'mai' and the 's' of 'yesterday' are only i and s in either case: under IGNORECASE, re would
+# also take the Turkish 'ı' and 'İ' and the long 'ſ', which are no spelling of these words (and lower() would not give
+# WORD_DAYS' keys back from them).
+REL_WORD = r"""hôm\s+(?:nay|qua|k(?-i:[iI])a)|ngày\s+ma(?-i:[iI])
+                |(?:sáng|trưa|chiều|tối|đêm|khuya)\s+(?:nay|qua|ma(?-i:[iI]))|today|ye(?-i:[sS])terday"""
 # fmt: off
 UNITS = {
     "giây": ("s", 1), "phút": ("s", 60), "giờ": ("s", 3600), "tiếng": ("s", 3600), "ngày": ("d", 1),
@@ -100,11 +103,7 @@ WORD_DAYS = {"nay": 0, "qua": 1, "kia": 2, "mai": -1, "today": 0, "yesterday": 1
 
 def days_back(relative: str) -> int:
     """WORD_DAYS of a relative word as REL_WORD matched it ('Hôm QUA', 'yesterday'), by its last word."""
-    last = relative.split()[-1]
-    days = WORD_DAYS.get(last.lower())
-    if days is None:  # 'kıa', 'KİA', 'yeſterday': re's IGNORECASE takes ı, İ and ſ for i and s, lower() does not
-        days = next(d for w, d in WORD_DAYS.items() if re.fullmatch(re.escape(w), last, re.IGNORECASE))
-    return days
+    return WORD_DAYS[relative.split()[-1].lower()]
 
 _PIECES = {
     "MONTH_VI": MONTH_VI, "MONTH_EN": MONTH_EN, "EN_WEEKDAY": EN_WEEKDAY, "WEEKDAY": WEEKDAY,
