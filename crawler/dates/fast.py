@@ -48,7 +48,9 @@ from crawler.dates.context import (
 from crawler.dates.resolve import counted_back, nearest, reference
 from crawler.dates.scan import (
     BORROW_LEADS,
+    LONG_DAY_MONTH,
     LONG_OPENERS,
+    LONG_YEAR,
     LUNAR,
     MONTH_DAYS,
     NUM,
@@ -75,6 +77,7 @@ from crawler.dates.words import (
     expand,
     month_number,
     month_vi,
+    named,
     zone,
 )
 
@@ -367,19 +370,26 @@ _FIRST_DIGIT = re.compile(r"[0-9]")
 # with the scanner's tests after it made in the same match: no year to borrow from a second date
 # ('18/7 đến 20/7/2022'), nothing glued on (stricter than glued_after: '18/7-20/7' is left to the
 # scanner), no lunar mark.
-_NUMERIC_DATE = (
+_DAY_MONTH = (
     r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
     (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?=["""
     + "".join(sorted({re.escape(lead[0]) for lead in BORROW_LEADS}))
     + "])(?:"
     + "|".join(map(re.escape, BORROW_LEADS))
-    + r""")) )
+    + r""")) )"""
+)
+# After the date, numeric or long: nothing glued on, no lunar mark, and whether a digit comes soon.
+_DATE_TAIL = (
+    r"""
     (?![^\W_]|%|[/.:,-][^\W_])
     (?!""" + LUNAR.pattern + r""")
     (?=(?a:\D{0,11}+)(?P<digit>[0-9]))?  # a digit in the 12 characters after the date: a clock time may follow
     """
 )
+_NUMERIC_DATE = _DAY_MONTH + _DATE_TAIL
 _NUMERIC = re.compile(_NUMERIC_DATE, FLAGS)
+# The long date with its year, as _sentence() reads it with VI_LONG ('ngày 22 tháng 8 năm 2022', '15 thg 5, 2024').
+_LONG_DATE = named(expand(LONG_DAY_MONTH + LONG_YEAR), "l")
 # The commonest sentences: the announcing word, one space, the date ('Sáng 18/7, …', '… vào ngày 22/9.'): the word
 # in one of its three usual cases (lower() gives the word in each), glue, and _NUMERIC_DATE, in one match.
 # Two words announce too ('Hôm qua (14/3)', 'Sáng nay 8/10', 'Thứ Hai 18/7'), at the start of a text.
@@ -424,17 +434,23 @@ _COMMONEST = ("ngày", "sáng", "chiều", "tối", "hôm", "trưa", "thứ", "�
 _OPENERS = sorted(_ANNOUNCING | {a for a, _ in _PAIRS}, key=_COMMONEST.index)
 # The first letters of those words in their three cases: one cheap test where the text gives back a character.
 _INITIALS = "".join(sorted({c for w in _OPENERS for c in (w[0], w[0].upper())}))
+# A document's number before its date ('Quyết định số 1234/QĐ-UBND ngày 18/7/2022'): digits, '/' and a letter, where
+# no date of the scanner starts (_at() finds none: each form needs a digit or a space after the '/').
+_DOCUMENT_NUMBER = r"[0-9]+/(?=[^\W\d_])"
 # The first number of the text, announced by the word (or two) before it, at the start of the text or after a space,
 # with _NUMERIC_DATE's tests after it. The text before the number is taken whole ((?a:\D*) is [^0-9]* with a cheaper
 # test), then given back from its end until such a word stands there, so one call finds the word nearest the date
 # ('Rạng sáng 12/10', 'Sáng nay 8/10').
-_ANNOUNCED = re.compile(
-    r"(?a:\D*)(?<!\S)(?=[" + _INITIALS + "])"
+_ANNOUNCED_DATE = (
+    r"(?<!\S)(?=[" + _INITIALS + "])"
     + "(?-i:(?P<word>" + _alternatives([w for first in _OPENERS for w in _opening_words(first)]) + "))"
     + "[" + re.escape(GLUE) + "]+"
-    + _NUMERIC_DATE,
-    FLAGS,
+    + "(?:" + _DAY_MONTH + "|" + _LONG_DATE + ")"
+    + _DATE_TAIL
 )
+_ANNOUNCED = re.compile(r"(?a:\D*)" + _ANNOUNCED_DATE, FLAGS)
+# The same after document numbers: tried only when _ANNOUNCED fails, as the numbers' group costs every match a little.
+_ANNOUNCED_AFTER_NUMBERS = re.compile(r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+" + _ANNOUNCED_DATE, FLAGS)
 _SANG = frozenset(_forms("sáng"))
 # The pairs that are relative words themselves ('hôm qua', 'sáng nay'): at the start of a text, the scanner takes such a
 # pair for the date unless only REL_GLUE stands between it and the number, which of the glue here excludes '.' and '#'.
@@ -451,7 +467,8 @@ assert not any(REL_GLUE.fullmatch(c) for c in ".#")
 
 def sentence(text: str, ref: object) -> date | None | object:
     """What the scanner reads in clean text whose first number is an announced date, or NOT_WHOLE."""
-    m = _ANNOUNCED.match(text)  # 'Sáng 18/7, …', '(GLO)- Sáng 18/7, …', '… vào ngày 22/9.'
+    # 'Sáng 18/7, …', '(GLO)- Sáng 18/7, …', '… vào ngày 22/9.', 'Quyết định số 1234/QĐ-UBND ngày 18/7/2022'
+    m = _ANNOUNCED.match(text) or _ANNOUNCED_AFTER_NUMBERS.match(text)
     if m is None:
         first = _FIRST_DIGIT.search(text)
         if first is None:
@@ -460,8 +477,10 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    word, raw_day, _, raw_month, raw_year, digit_after = m.groups()  # word, d, sep, m, y, digit
-    start, opens = m.start(2), m.start(1)
+    word, raw_day, _, raw_month, raw_year, long_day, long_month, _, abbr_month, long_year, year_after, digit_after = (
+        m.groups()
+    )  # word; d, sep, m, y of d/m/y; d, m, abbr, ma, y, y2 of the long date; digit
+    start, opens = m.start(2) if raw_day is not None else m.start(6), m.start(1)
     if start > opens + REACH:
         return NOT_WHOLE  # the word is out of words_before's reach
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
@@ -497,6 +516,15 @@ def sentence(text: str, ref: object) -> date | None | object:
                 before = text[lo:opens].lower().rsplit(None, 1)
                 if before and lights(before[-1]):
                     return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    if raw_day is None:  # the long date, read as _sentence() reads it after 'ngày', 'mùng' or 'mồng'
+        if word.lower() not in LONG_OPENERS:
+            return NOT_WHOLE
+        raw_month = long_month or abbr_month
+        day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
+        year = int(long_year or year_after)
+        if not is_real_date(year, month, day) or digit_after is not None and _clock_after(text, m.end()):
+            return NOT_WHOLE
+        return date(year, month, day)
     if digit_after is None:
         # _numeric()'s commonest answers without the call: no clock time can follow, and the date is whole or
         # year-less within four months of a date ref.

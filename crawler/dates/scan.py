@@ -82,10 +82,10 @@ _RANGE = build(
 _DMY = build(r"<<DMY>>")
 _DM = build(r"(?P<d>[0-9]{1,2})(?P<sep><<DATE_SEP>>)(?P<m>[0-9]{1,2})(?![0-9])")
 # 'thg 5' is how embedded posts and video widgets abbreviate 'tháng 5' ('15 thg 5, 2024'): numbers only.
-VI_LONG = build(
-    r"""(?P<d>[0-9]{1,2})\s+(?:tháng\s+(?P<m><<MONTH_VI>>)|(?P<abbr>thg)\.?\s?(?P<ma>1[0-2]|0?[1-9])(?!\w))
-    (?:<<MONTH_YEAR_LINK>>(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))?"""
-)
+LONG_DAY_MONTH = r"""(?P<d>[0-9]{1,2})\s+
+    (?:tháng\s+(?P<m><<MONTH_VI>>)|(?P<abbr>thg)\.?\s?(?P<ma>1[0-2]|0?[1-9])(?!\w))"""
+LONG_YEAR = r"""(?:<<MONTH_YEAR_LINK>>(?P<y>[0-9]{4})(?![0-9]) | \s+(?P<y2>[0-9]{4})(?![0-9]))"""
+VI_LONG = build(LONG_DAY_MONTH + "\n" + LONG_YEAR + "?")
 _EN_DMY = build(
     r"""(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s/-]*(?P<mon><<MONTH_EN>>)[\s,/-]*
     (?P<y>[0-9]{4})(?![0-9])"""
