@@ -449,6 +449,9 @@ _ANNOUNCED_DATE = (
     + _DATE_TAIL
 )
 _ANNOUNCED = re.compile(r"(?a:\D*)" + _ANNOUNCED_DATE, FLAGS)
+assert [_ANNOUNCED.groupindex[name] for name in ("word", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")] == [
+    1, 2, 4, 5, 6, 7, 9, 10, 11, 12
+], "sentence() reads the groups by number"
 # The same after document numbers: tried only when _ANNOUNCED fails, as the numbers' group costs every match a little.
 _ANNOUNCED_AFTER_NUMBERS = re.compile(r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+" + _ANNOUNCED_DATE, FLAGS)
 _SANG = frozenset(_forms("sáng"))
@@ -477,9 +480,8 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    word, raw_day, _, raw_month, raw_year, long_day, long_month, _, abbr_month, long_year, year_after, digit_after = (
-        m.groups()
-    )  # word; d, sep, m, y of d/m/y; d, m, abbr, ma, y, y2 of the long date; digit
+    # word; d, m, y of d/m/y (2-5, with sep), d of the long date (6, then m, abbr, ma, y, y2); the digit after
+    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 5, 12)
     start, opens = m.start(2) if raw_day is not None else m.start(6), m.start(1)
     if start > opens + REACH:
         return NOT_WHOLE  # the word is out of words_before's reach
@@ -516,28 +518,25 @@ def sentence(text: str, ref: object) -> date | None | object:
                 before = text[lo:opens].lower().rsplit(None, 1)
                 if before and lights(before[-1]):
                     return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+    if digit_after is not None and _clock_after(text, m.end()):
+        return NOT_WHOLE  # a clock time after the date: the scanner's to attach
     if raw_day is None:  # the long date, read as _sentence() reads it after 'ngày', 'mùng' or 'mồng'
         if word.lower() not in LONG_OPENERS:
             return NOT_WHOLE
+        long_day, long_month, abbr_month, long_year, year_after = m.group(6, 7, 9, 10, 11)
         raw_month = long_month or abbr_month
         day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
         year = int(long_year or year_after)
-        if not is_real_date(year, month, day) or digit_after is not None and _clock_after(text, m.end()):
-            return NOT_WHOLE
-        return date(year, month, day)
-    if digit_after is None:
-        # _numeric()'s commonest answers without the call: no clock time can follow, and the date is whole or
-        # year-less within four months of a date ref.
-        day, month = _NUMBER[raw_day], _NUMBER[raw_month]
-        if raw_year is not None:
-            year = int(raw_year)
-            if is_real_date(year, month, day):
-                return date(year, month, day)
-        elif type(ref) is date and 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
-            if month != 2 or day < 29:
-                return date(ref.year, month, day)
-    year = None if raw_year is None else int(raw_year)
-    return _numeric(text, m.end(), _NUMBER[raw_day], _NUMBER[raw_month], year, digit_after, ref)
+        return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
+    day, month = _NUMBER[raw_day], _NUMBER[raw_month]
+    if raw_year is not None:
+        year = int(raw_year)
+        return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
+    # _numeric()'s commonest answer without the call: a year-less date within four months of a date ref.
+    if type(ref) is date and 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
+        if month != 2 or day < 29:
+            return date(ref.year, month, day)
+    return _numeric(text, m.end(), day, month, None, None, ref)
 
 
 def _relative_first(text: str, start: int) -> bool:
