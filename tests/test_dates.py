@@ -211,6 +211,19 @@ def test_sentence(text, expected):
     assert _read(text, REF) == _read(text, REF, fast=False)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ngày14/12/2023",  # a label glued to its number
+        " Ngày30/10/14 lúc 8:30",
+        "Cập nhật lúc: 23:49 Thứ Hai, 31-12-1959 - 23h49 (GMT+7)",  # a wall time Saigon's clocks skipped
+        "Thứ năm, 17/9/2026, 07:31 (GMT+7)",
+    ],
+)
+def test_whole_lines_the_fast_path_leaves_to_the_scanner(text):
+    assert _read(text, REF) == _read(text, REF, fast=False)
+
+
 def test_odd_characters_are_all_cleaned():
     # several kinds at once, each more than once: dashes, no-break and thin spaces, invisible marks
     text = "\u200bThứ\u00a0Hai\u2009–\u00a018\u201307\u20132022\u00ad\u00a0|\u00a008:30\ufeff"

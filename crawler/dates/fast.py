@@ -30,7 +30,7 @@ full one; numbers are read through a table instead of int(), and datetimes are b
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from crawler.dates.context import (
     BRIGHT_ENDS,
@@ -81,8 +81,9 @@ from crawler.dates.words import (
     zone,
 )
 
+# A label ends with a space or a mark: one glued to the number ('Ngày14/12/2023') is the scanner's to judge.
 _LABEL = r"""(?:(?:ngày\s+đăng(?:\s+bài)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản|cập\s+nhật(?:\s+lúc)?
-              |đăng\s+(?:lúc|ngày)|tin\s+đăng|xuất\s+bản|thời\s+gian|ngày)\s*[:|-]?\s*)"""
+              |đăng\s+(?:lúc|ngày)|tin\s+đăng|xuất\s+bản|thời\s+gian|ngày)(?:\s*[:|-]\s*|\s+|(?![0-9])))"""
 # Between the parts: a space, or a mark with a space after it, or '|'. A bare ',' or '-' between two
 # numbers ('08:30,18/07/2022') is left to the scanner, which judges such glue.
 _SEP = r"(?:\s+(?:[,|-]\s*)?|\s*[,-]\s+|\s*\|\s*)"
@@ -119,6 +120,7 @@ _COMMON = re.compile(
 )
 _YEAR_MARKS = ("/", ".", "-")
 _GMT7 = timedelta(hours=7)
+_LAST_CHANGE = 1976  # Asia/Ho_Chi_Minh has kept UTC+7 since June 1975
 _MERIDIEMS = frozenset(MERIDIEM.split("|"))
 # 'Tháng Bảy 18, 2022', 'Tháng 7 18 2022': the month first. The scanner looks for the month at
 # most 30 characters before the day, so the spaces here are bounded.
@@ -269,8 +271,11 @@ def whole(text: str, ref: object) -> date | datetime | None | object:
     if not _TAIL.fullmatch(text, m.end()):
         return NOT_WHOLE
     value = _general(text, m)
-    if isinstance(value, datetime) and value.utcoffset() != _GMT7:
-        return NOT_WHOLE  # '(GMT+7)' is Vietnam time only since 1975: the scanner converts it
+    if isinstance(value, datetime) and (
+        value.utcoffset() != _GMT7 or value.year < _LAST_CHANGE and value.astimezone(UTC).astimezone(TZ) != value
+    ):
+        # '(GMT+7)' is Vietnam time only since 1975, and a wall time its clocks skipped is none: the scanner converts
+        return NOT_WHOLE
     return value
 
 
