@@ -27,6 +27,7 @@ from crawler.dates import fast as dates_fast
 from crawler.dates import scan as dates_scan
 from crawler.dates import text as dates_text
 from crawler.dates.dateline import dateline_span
+from crawler.dates.fast import NOT_WHOLE, sentence
 from crawler.dates.text import _TABLE, _UNUSUAL, clean, clean_mapped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,6 +194,15 @@ SENTENCES = [
     ("Hà Nội: chiều qua (17/7), Sở họp", "2022-07-17"),
     ("Sáng CN Hôm qua #7/7, Sở họp", "2022-07-19"),
     ("Tin vui đêm qua.10-4-2029)", "2022-07-19"),
+    # the long date, and dates after a document's number
+    ("Sáng ngày 22 tháng 8 năm 2022, tại Trung tâm Hội nghị tỉnh", "2022-08-22"),
+    ("Quyết định số 1234/QĐ-UBND ngày 18/7/2022 của Sở", "2022-07-18"),
+    ("Số: 232/QĐ-UBND | Ninh Bình, ngày 12 tháng 4 năm 2019 |", "2019-04-12"),
+    ("Công văn 12/SGDĐT-VP ngày 5/9 về việc", "2022-09-05"),
+    ("Thông tư số 99/2020/NĐ-CP ngày 5/9", "2022-09-05"),  # '99/2020/NĐ' is not skipped here: the scanner reads it
+    ("Quyết định số 1234/QĐ-UBND lúc 8:30 ngày 18/7/2022", "2022-07-18T08:30"),  # a clock time first: the scanner's
+    ("ngày 22 tháng 8 năm 2022 lúc 8:30", "2022-08-22T08:30"),
+    ("hôm nay ngày 22 tháng 8 năm 2022", "2022-08-22"),  # the date names the day
     # letters that re's IGNORECASE would take for 'i' or 's' make no relative word
     ("Hôm kıa, sáng 5/9", "2022-09-05"),
     ("HÔM KİA", None),
@@ -209,6 +219,24 @@ SENTENCES = [
 def test_sentence(text, expected):
     assert shown(parse_datetime(text, REF)) == expected
     assert _read(text, REF) == _read(text, REF, fast=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sáng 18/7, Sở GD&ĐT tổ chức hội nghị.",
+        "(GLO)- Sáng 18/7, Sở họp",
+        "Tin vui vào tối 10/10.",
+        "Hôm qua (14/3), Bộ công bố",
+        "Sáng thứ Hai (18/7), học sinh",
+        "Sáng ngày 22 tháng 8 năm 2022, tại",
+        "Quyết định số 1234/QĐ-UBND ngày 18/7/2022 của Sở",
+        "Số: 232/QĐ-UBND | Ninh Bình, ngày 12 tháng 4 năm 2019 |",
+    ],
+)
+def test_the_sentence_path_reads_the_common_shapes(text):
+    # answered by one match, without the scanner (which would give the same: test_sentence)
+    assert sentence(clean(text), REF) is not NOT_WHOLE
 
 
 @pytest.mark.parametrize(

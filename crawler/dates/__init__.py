@@ -40,7 +40,8 @@ hour or more apart, the page shows something else, such as an update). `DateChoi
 counts the other plausible candidates more than one calendar day away from the chosen value.
 
 Speed: a text is cleaned only as far as it needs (:mod:`crawler.dates.text`), then a fast path reads
-a text that is one whole date, or a sentence whose first number is an announced date (:mod:`crawler.dates.fast`;
+a text that is one whole date, or a sentence whose first number (after a document's own, '1234/QĐ') is an announced
+date (:mod:`crawler.dates.fast`;
 the common date lines and datelines in two or three microseconds), then the scanner's pre-compiled patterns read the
 rest (:mod:`crawler.dates.scan`), all from the pieces of :mod:`crawler.dates.words`. Nothing
 is cached per text: every call parses. `bench/dates.py` measures it against dateparser. `dateparser`

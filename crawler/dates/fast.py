@@ -11,15 +11,14 @@ scanner's: month names, separators, the numeric and long forms, meridiems and re
 pieces of :mod:`crawler.dates.words` that both build their patterns from, so a change is made once.
 
 Why it exists: bench/dates.py reads the date lines of tests/data/vi-dates.jsonl in a median of
-2.7 us with it and 7.1 us without (the scanner alone), 289x and 111x faster than dateparser: the
+2.5 us with it and 6.6 us without (the scanner alone), about 275x and 110x faster than dateparser: the
 project asks for at least 100x, which the scanner alone only just reaches. For a crawl it hardly
 matters: the 1617 date reads of bench/crawl.py's 500 articles (1402 of them whole lines) took 7 ms
-with it and 14 ms without, against about 7 s of CPU for the crawl. The sentence path reads 38 of the 61
+with it and 14 ms without, against about 7 s of CPU for the crawl. The sentence path reads 41 of the 61
 running-text cases (the others hold no date, or a clock time, a range or a numbered thing before their
-date); the commonest, 'Sáng 18/7, …', in about 2.5 us where the scanner takes 7. The running-text median
-is about 4.5 us, 8.0 with the scanner alone (dateparser: about 300 us, so about 65x and 37x). The 100x
-the project asks there would need every sentence this path reads under 2.9 us: cleaning the text, one
-match and a dozen steps of Python already take about 2.5.
+date): the running-text median is 2.7-2.9 us, 7.6 with the scanner alone (dateparser: 250-300 us, so
+94-104x and 37x over runs). What is left at the median is one match (0.7-1.0 us), cleaning (0.3), the
+scanner's checks on the word before the date and the date itself (about 30 steps of Python), and two calls.
 
 A call costs a few microseconds, so the order of work is chosen by cost: string tests on the last
 and first characters pick the one or two patterns worth trying (a sentence ends with a letter or a
