@@ -1,3 +1,4 @@
+import itertools
 import json
 import re
 import subprocess
@@ -27,8 +28,10 @@ from crawler.dates import fast as dates_fast
 from crawler.dates import scan as dates_scan
 from crawler.dates import text as dates_text
 from crawler.dates.dateline import dateline_span
-from crawler.dates.fast import NOT_WHOLE, sentence
+from crawler.dates.fast import _NOT_CLOCK_LEAD, NOT_WHOLE, sentence
+from crawler.dates.scan import CLOCK_LEAD
 from crawler.dates.text import _TABLE, _UNUSUAL, clean, clean_mapped
+from crawler.dates.words import FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [
@@ -250,6 +253,21 @@ def test_the_sentence_path_reads_the_common_shapes(text):
 )
 def test_whole_lines_the_fast_path_leaves_to_the_scanner(text):
     assert _read(text, REF) == _read(text, REF, fast=False)
+
+
+def test_only_clock_lead_characters_stand_before_a_clock_after_a_date():
+    # fast._clock_after() skips TIME_AFTER when a character CLOCK_LEAD cannot hold comes before the digit: every gap
+    # that CLOCK_LEAD matches whole must be free of such characters, in every case re's IGNORECASE takes
+    lead = re.compile(CLOCK_LEAD, FLAGS)
+    pieces = [" ", "\t", "\n", "\u00a0", ",", "|", "·", "-", ":", "vào", "lúc", "at", "VÀO", "LÚC", "AT", "Lúc", "x"]
+    checked = 0
+    for count in range(4):
+        for parts in itertools.product(pieces, repeat=count):
+            gap = "".join(parts)
+            if lead.fullmatch(gap):
+                checked += 1
+                assert _NOT_CLOCK_LEAD.search(gap) is None, repr(gap)
+    assert checked > 500  # the test saw many real leads, not none
 
 
 def test_odd_characters_are_all_cleaned():
