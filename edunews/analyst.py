@@ -129,10 +129,10 @@ def search_page(
     }
     results = []
     for row in rows:
-        texts = {"summary": row["summary"], "body_text": more[row["id"]]["body_text"],
-                 "captions": more[row["id"]]["captions"]}
+        extra = more[row["id"]]
+        texts = {"summary": row["summary"], "body_text": extra["body_text"], "captions": extra["captions"]}
         results.append({
-            "id": row["id"], "site": row["site"], "site_title": more[row["id"]]["site_title"] or row["site"],
+            "id": row["id"], "site": row["site"], "site_title": extra["site_title"] or row["site"],
             "url": row["url"], "published_at": row["published_at"], "author": row["author"],
             "title": highlight(row["title"] or "(không tiêu đề — untitled)", query),
             "snippet": highlight(_best_text(texts, query), query, SNIPPET_WORDS),

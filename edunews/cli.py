@@ -43,6 +43,15 @@ def operator_errors() -> Iterator[None]:
         sys.exit(run.EXIT_LOCKED)
 
 
+def existing_archive(db: str | None) -> str:
+    """The archive's path (--db, else the default); a command that reads it stops with status 2 when it is missing."""
+    path = db or default_db()
+    if not os.path.exists(path):
+        click.echo(f"edunews: no archive at {path}", err=True)
+        sys.exit(run.EXIT_CONFIG)
+    return path
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="edunews")
 def cli() -> None:
@@ -122,13 +131,10 @@ def crawl(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
 def sites(sites_files, db, as_json) -> None:
     """List the configured sites: name, family, base URL, title, and articles archived (when the archive exists)."""
-    from spiders.profiles import ProfileError, load_sites
+    from spiders.profiles import load_sites
 
-    try:
+    with operator_errors():
         profiles = load_sites(sites_files)
-    except ProfileError as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_CONFIG)
     from storage.reader import articles_per_site
 
     counts = articles_per_site(db or default_db())
@@ -168,10 +174,7 @@ def search(query, db, site, limit) -> None:
     from storage import Archive
     from storage import search as search_archive
 
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     archive = Archive(path)
     try:
         for row in search_archive(archive.db, query, limit=limit, site=site):
@@ -189,17 +192,14 @@ def search(query, db, site, limit) -> None:
 def extract_command(source, page_url, site, family, sites_files) -> None:
     """Run the whole extraction on one page (a saved file or a URL) and print the item as JSON."""
     from edunews.extract import decode, extract
-    from spiders.profiles import ProfileError, choose_rules, families, load_sites
+    from spiders.profiles import choose_rules, families, load_sites
 
-    try:
+    with operator_errors():
         profiles = load_sites(sites_files)
         if site and site not in profiles:
             raise run.ConfigError(f"no site named {site!r}")
         if family and family not in families():
             raise run.ConfigError(f"no family named {family!r} ({', '.join(families())})")
-    except (ProfileError, run.ConfigError) as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_CONFIG)
     if source.startswith(("http://", "https://")):
         from crawler.settings import USER_AGENT
         from edunews.probe import Fetcher
@@ -260,19 +260,15 @@ def status(db, sites_files, as_json, frontier) -> None:
     from dataclasses import asdict
 
     from edunews.status import HEADER, render_shared, shared_crawl, site_statuses
-    from spiders.profiles import ProfileError, load_sites
+    from spiders.profiles import load_sites
 
     path = db or default_db()
     archived = os.path.exists(path)
     if not archived and not frontier:
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
-    try:
+        existing_archive(db)  # says there is none, and stops
+    with operator_errors():
         configured = list(load_sites(sites_files)) if sites_files else []
         report = shared_crawl(run.frontier_address(frontier)) if frontier else None
-    except (ProfileError, run.ConfigError) as exc:
-        click.echo(f"edunews: {exc}", err=True)
-        sys.exit(run.EXIT_CONFIG)
     if archived:
         rows = site_statuses(path, configured)
         if not as_json:
@@ -337,10 +333,7 @@ def serve_command(db, host, port) -> None:
     """Browse the archive with Datasette: metadata, diacritic-aware search, canned queries."""
     from edunews.serve import serve
 
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     serve(path, host=host, port=port)
 
 
@@ -355,10 +348,7 @@ def export_command(db, fmt, since, site, output) -> None:
     from edunews.export import write
     from storage.reader import export_rows
 
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     records = export_rows(path, since=since.strftime("%Y-%m-%d") if since else None, site=site)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
@@ -411,10 +401,7 @@ def reparse_command(db, sites_files, site, since, frontier, work, worker_timeout
             f"{result.skipped} skipped; {result.errors} errors"
         )
         return
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     if url is not None:
         queued = reparsing.queue_pages(path, url, site=site, since=day)
         click.echo(f"queued {queued} pages for reparse workers")
@@ -431,10 +418,7 @@ def export_warc_command(output, db) -> None:
     """Write the archive's stored pages as a WARC file (gzip records)."""
     from edunews.warc import export_warc
 
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     click.echo(f"{export_warc(path, output)} pages written to {output}")
 
 
@@ -453,10 +437,7 @@ def compact_command(db, site) -> None:
     from edunews.lock import archive_lock
     from storage import Archive
 
-    path = db or default_db()
-    if not os.path.exists(path):
-        click.echo(f"edunews: no archive at {path}", err=True)
-        sys.exit(run.EXIT_CONFIG)
+    path = existing_archive(db)
     with operator_errors(), archive_lock(path), Archive(path) as archive:
         report = archive.compact(site)
     for done in report["sites"]:

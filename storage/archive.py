@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -206,21 +207,27 @@ class Archive:
         incoming = _prepare(article)
         # Compressed before the write lock is taken: other writers wait on the lock, not on compression.
         page_row = self.page_codec.page_row(page, _text(page.get("site"))) if page is not None else None
-        conn = self.db.conn
-        if conn.in_transaction:
+        if self.db.conn.in_transaction:
             raise RuntimeError("store_article needs its own transaction; one is already open")
         now = self._now()
+        with self._writing() as conn:
+            result = self._store(conn, incoming, now)
+            if page_row is not None:
+                self.page_codec.write(conn, page_row)
+            if then is not None:
+                then(conn)
+        return result
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """write_transaction on the archive; on rollback the page codec forgets what the transaction may have
+        trained (a dictionary that is gone, page counts that were not written)."""
         try:
-            with write_transaction(conn):
-                result = self._store(conn, incoming, now)
-                if page_row is not None:
-                    self.page_codec.write(conn, page_row)
-                if then is not None:
-                    then(conn)
+            with write_transaction(self.db.conn) as conn:
+                yield conn
         except BaseException:
             self.page_codec.forget()
             raise
-        return result
 
     def _find(self, conn: sqlite3.Connection, incoming: _Incoming) -> dict[str, Any] | None:
         if incoming.identity is not None:
@@ -404,12 +411,8 @@ class Archive:
         stored compressed (storage/pages.py), headers and urls as JSON. (store_article(article, page) keeps an
         article's page in the article's own transaction.)"""
         row = self.page_codec.page_row(page, _text(page.get("site")))
-        try:
-            with write_transaction(self.db.conn) as conn:
-                self.page_codec.write(conn, row)
-        except BaseException:
-            self.page_codec.forget()
-            raise
+        with self._writing() as conn:
+            self.page_codec.write(conn, row)
 
     def pages(self, site: str | None = None, since: str | None = None) -> Iterable[dict[str, Any]]:
         """Stored pages oldest fetch first, body decompressed, headers and urls decoded; site and

@@ -124,7 +124,7 @@ VI_COLUMNS: dict[str, str] = {
     "caption_f": "chú thích bỏ dấu",
     # The pages table (raw article pages).
     "headers": "tiêu đề HTTP",
-    "body": "nội dung trang (nén zlib)",
+    "body": "nội dung trang (nén zstd theo từ điển của trang web; zlib khi chưa có)",
     "family": "họ giao diện (CMS) dùng để trích xuất",
     "urls": "các địa chỉ đã dẫn tới trang",
     "etag": "ETag của lần tải đầy đủ gần nhất",

@@ -32,6 +32,8 @@ SAMPLE_PAGES = 256
 RECOMPRESS_LIMIT = 1024
 # 15 % smaller than level 3, at about 0.3 ms a page.
 LEVEL = 9
+# Pages of a site that has no dictionary yet, and archives before schema 5.
+ZLIB_LEVEL = 6
 # zstd's trainer wants samples in numbers; with fewer, the first page as raw content does as well.
 MIN_TRAINING_PAGES = 8
 # A tenth of the sample, as zstd's own trainer advises, within bounds that keep a small site's dictionary small.
@@ -109,7 +111,7 @@ class PageCodec:
         """(stored bytes, dictionary id or None for zlib)."""
         dictionary = self.current(site)
         if dictionary is None:
-            return zlib.compress(body, 6), None
+            return zlib.compress(body, ZLIB_LEVEL), None
         return dictionary.compressor.compress(body), dictionary.id
 
     def decompress(self, blob: bytes | None, dictionary_id: int | None) -> bytes:
@@ -254,7 +256,7 @@ def recompress(conn: sqlite3.Connection, codec: PageCodec, site: str, limit: int
 def sample_size(dictionary: Dictionary | None, bodies: list[bytes]) -> int:
     """Bytes these pages take under a dictionary (None: zlib)."""
     if dictionary is None:
-        return sum(len(zlib.compress(body, 6)) for body in bodies)
+        return sum(len(zlib.compress(body, ZLIB_LEVEL)) for body in bodies)
     return sum(len(dictionary.compressor.compress(body)) for body in bodies)
 
 
@@ -290,9 +292,10 @@ def compact_site(conn: sqlite3.Connection, codec: PageCodec, site: str) -> SiteC
             newest = [page["body"] for page in newest_pages(conn, codec, site, SAMPLE_PAGES) if page["body"]]
             data = train_dictionary(newest)
             if data is not None:
-                candidate = Dictionary.from_row(0, site, len(newest), zlib.compress(data, 9), LEVEL)
+                stored = zlib.compress(data, 9)
+                candidate = Dictionary.from_row(0, site, len(newest), stored, LEVEL)
                 # The new dictionary's own bytes count against it: it is stored once for the site.
-                cost = sample_size(candidate, newest) + len(zlib.compress(data, 9))
+                cost = sample_size(candidate, newest) + len(stored)
                 if cost < RETRAIN_GAIN * sample_size(codec.current(site), newest):
                     codec.adopt(conn, site, data, len(newest))
                     trained = True

@@ -61,23 +61,14 @@ def match_expression(query: str) -> str | None:
 RANK_WINDOW = 2000
 
 
-def _many_matches(conn: sqlite3.Connection, expression: str) -> bool:
-    """Whether at least RANK_WINDOW articles match (it stops counting there)."""
+def _indexed_at_least(conn: sqlite3.Connection, expression: str, count: int) -> bool:
+    """Whether at least `count` articles (copies included, any site) match: the index alone, without reading
+    articles, and it stops counting there."""
     row = conn.execute(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        (expression, RANK_WINDOW - 1),
+        (expression, count - 1),
     ).fetchone()
     return row is not None
-
-
-def at_least(conn: sqlite3.Connection, expression: str, count: int, site: str | None = None) -> bool:
-    """Whether at least `count` articles (copies included) of `site`, or of any site, match; it stops counting
-    there."""
-    if count <= 0:
-        return True
-    params: list[Any] = [expression]
-    sql = f"SELECT 1 FROM {_MATCHED} WHERE {FTS_TABLE} MATCH ?" + _filters(site, True, params)
-    return conn.execute(sql + " LIMIT 1 OFFSET ?", [*params, count - 1]).fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -131,7 +122,7 @@ def search(
     if expression is None:
         return []
     conn = db.conn if isinstance(db, sqlite_utils.Database) else db
-    newest = limit is not None and _many_matches(conn, expression)
+    newest = limit is not None and _indexed_at_least(conn, expression, RANK_WINDOW)
     return _ranked(conn, expression, limit, site, include_duplicates, newest)
 
 
@@ -180,13 +171,7 @@ def dense(conn: sqlite3.Connection, expression: str, site: str | None = None, ro
     if not walked:
         return False
     needed = max(DATE_WALK_MATCHES, math.isqrt(DATE_WALK_COST * max(rows, 1) * walked))
-    needed = -(-needed * size // walked)
-    # The index alone, without reading articles: a cheap count.
-    row = conn.execute(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        (expression, needed - 1),
-    ).fetchone()
-    return row is not None
+    return _indexed_at_least(conn, expression, -(-needed * size // walked))
 
 
 def newest_published(
