@@ -215,6 +215,7 @@ SENTENCES = [
     ("(GLO)- Sáng 18/7, Sở họp", "2022-07-18"),
     ("Hà Nội:\n\tSáng 18/7, Sở họp", "2022-07-18"),
     ("Ánh,  sáng 18/7", None),
+    ("NGÀY: 17-26-11", "2022-11-17"),  # no d-m-yy, but the range 17-26 of November: the line path leaves it
 ]
 
 

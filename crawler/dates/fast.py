@@ -215,14 +215,14 @@ def _common_line(text: str) -> date | datetime | None | object:
             return NOT_WHOLE
         return datetime(year_n, _NUMBER[month], _NUMBER[day], hour_n, minute_n, second_n, 0, TZ)
     except ValueError:
-        return None
+        return NOT_WHOLE  # 'Ngày 17-26-11' is no d-m-yy, but the scanner's range 17-26/11
 
 
 def whole(text: str, ref: object) -> date | datetime | None | object:
     """What a clean text that is one whole date (or one relative date) says, or NOT_WHOLE.
 
-    None when the text is wholly one date line whose day, month and year make no date ('31/02/2022'):
-    its other numbers are glued to the date's, so the scanner would find nothing either.
+    A day, month and year that make no date ('31/02/2022', 'Ngày 17-26-11') go to the scanner, which may read its
+    numbers otherwise (the range 17-26/11).
     """
     if len(text) > WHOLE_LENGTH or not text:
         return NOT_WHOLE
@@ -304,13 +304,13 @@ def _general(text: str, m: re.Match[str]) -> date | datetime | None | object:
         try:
             return date(year, month, day)
         except ValueError:
-            return None
+            return NOT_WHOLE  # no date: the scanner's to read otherwise (see whole())
     if hour > 23 or minute > 59 or second > 59:
         return NOT_WHOLE  # as clock() judges it
     try:
         return datetime(year, month, day, hour, minute, second, 0, TZ)
     except ValueError:
-        return None
+        return NOT_WHOLE  # no date: the scanner's to read otherwise (see whole())
 
 
 def _short_year_is_date(text: str, start: int, end: int, day: str, sep: str, month: str) -> bool:
