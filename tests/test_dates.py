@@ -28,8 +28,8 @@ from crawler.dates import fast as dates_fast
 from crawler.dates import scan as dates_scan
 from crawler.dates import text as dates_text
 from crawler.dates.dateline import dateline_span
-from crawler.dates.fast import _NOT_CLOCK_LEAD, NOT_WHOLE, sentence
-from crawler.dates.scan import CLOCK_LEAD
+from crawler.dates.fast import _NOT_CLOCK_LEAD, _RELATIVE_HINT, NOT_WHOLE, sentence
+from crawler.dates.scan import CLOCK_LEAD, REL_WORD
 from crawler.dates.text import _TABLE, _UNUSUAL, clean, clean_mapped
 from crawler.dates.words import FLAGS
 
@@ -215,7 +215,21 @@ SENTENCES = [
     ("(GLO)- Sáng 18/7, Sở họp", "2022-07-18"),
     ("Hà Nội:\n\tSáng 18/7, Sở họp", "2022-07-18"),
     ("Ánh,  sáng 18/7", None),
+    # ranges and lists of days of one month: the first day, as the scanner's _range_at() reads it
+    ("Từ ngày 7 - 9/6 tại tất cả các điểm thi", "2022-06-07"),
+    ("Hoạt động được tiến hành từ ngày 15 đến 30/9", "2022-09-15"),
+    ("Các ngày 20 và 21/12, Sở GD&ĐT tổ chức hội thi", "2022-12-20"),
+    ("hai ngày 8 và 9/6/2024", "2024-06-08"),
+    ("các ngày 15, 16 và 17 tháng 5 năm 2023, học sinh", "2023-05-15"),
+    ("ngày 3, 2 và 1/5", None),  # a count-down, not dates
+    ("ngày 7 , 8/6", None),  # a comma after a space: _at() looks for no range there
+    ("ngày 7 - 9/6 âm lịch", None),
+    ("Sáng 7 - 9/6", None),  # only 'ngày', 'mùng', 'mồng' and 'từ' open a range
+    ("ngày 20 đến 21/12 lúc 8:30", "2022-12-20T08:30"),  # a clock time after it: the scanner's
     ("NGÀY: 17-26-11", "2022-11-17"),  # no d-m-yy, but the range 17-26 of November: the line path leaves it
+    # a word after a tab or a newline is left to the step-by-step reading
+    ("Hà Nội:\nSáng 18/7, Sở họp", "2022-07-18"),
+    ("x\tngày 5/9", "2022-09-05"),
 ]
 
 
@@ -236,6 +250,9 @@ def test_sentence(text, expected):
         "Sáng ngày 22 tháng 8 năm 2022, tại",
         "Quyết định số 1234/QĐ-UBND ngày 18/7/2022 của Sở",
         "Số: 232/QĐ-UBND | Ninh Bình, ngày 12 tháng 4 năm 2019 |",
+        "Từ ngày 7 - 9/6 tại tất cả các điểm thi",
+        "Các ngày 20 và 21/12, Sở GD&ĐT tổ chức hội thi",
+        "Hoạt động được tiến hành từ ngày 15 đến 30/9",
     ],
 )
 def test_the_sentence_path_reads_the_common_shapes(text):
@@ -269,6 +286,31 @@ def test_only_clock_lead_characters_stand_before_a_clock_after_a_date():
                 checked += 1
                 assert _NOT_CLOCK_LEAD.search(gap) is None, repr(gap)
     assert checked > 500  # the test saw many real leads, not none
+
+
+def test_the_relative_hint_finds_every_spelling_of_a_relative_word():
+    # sentence() asks REL_WORD only where _RELATIVE_HINT finds something: every spelling REL_WORD matches, in every
+    # case re's IGNORECASE takes (the Kelvin sign, the Turkish i's, the long s), must hold what the hint looks for
+    letters = "nayqukimdst"
+    folds = {
+        c: [x for x in map(chr, range(0x10000)) if re.fullmatch(re.escape(c), x, re.IGNORECASE)] for c in letters
+    }
+    assert "\u212a" in folds["k"] and "\u0131" in folds["i"]  # the test sees the odd folds
+    matched = 0
+    for first in ("hôm", "ngày", "sáng", "Tối", "ĐÊM", "khuya"):
+        for second in ("nay", "qua", "kia", "mai"):
+            for spelling in itertools.product(*(folds[c] for c in second)):
+                text = f"Tin {first} {''.join(spelling)}, sáng 5/9"
+                if REL_WORD.search(text):
+                    matched += 1
+                    assert _RELATIVE_HINT.search(text), text
+    for word in ("today", "yesterday"):
+        for spelling in itertools.product(*(folds[c] for c in word[-3:])):
+            text = f"Posted {word[:-3]}{''.join(spelling)}, sáng 5/9"
+            if REL_WORD.search(text):
+                matched += 1
+                assert _RELATIVE_HINT.search(text), text
+    assert matched > 100  # many spellings were tried, not none
 
 
 def test_odd_characters_are_all_cleaned():

@@ -353,6 +353,9 @@ SENTENCE_SPACES = [" ", "  ", "\n", " " * 30]  # not "": the line path reads "Ng
 SENTENCE_DATES = ["{d}/{m}", "{d}-{m}", "{d:02d}/{m:02d}/{y}", "{d}-{m}-{y}", "{d}/{m}/{yy:02d}", "{d}/{m}-{y}"]
 SENTENCE_DATES += ["{d} tháng {m} năm {y}", "{d} tháng {mw}, {y}", "{d} tháng {m}", "{d}/{m} /{y}", "{d}.{m}"]
 SENTENCE_DATES += ["{d} thg {m}", "{d} tháng {mw} {y}", "{d}/{m}/{y}{yy}"]
+SENTENCE_DATES += ["{d} - {e}/{m}", "{d} đến {e}/{m}/{y}", "{d}, {e} và {d}/{m}", "{d} và {e} tháng {m}"]
+SENTENCE_DATES += ["{d} , {e}/{m}", "{d}-{e}-{yy:02d}", "{d} và {e}/{m}/{yy:02d}", "{d}, {e}.{m}.{y}"]
+SENTENCE_DATES += ["{d} tới ngày {e}/{m}"]
 SENTENCE_AFTER = ["", ",", ".", ", Sở GD&ĐT tổ chức hội nghị.", " tại hội trường", " đến 20/7/2022", " và {d}/{m}"]
 SENTENCE_AFTER += [" đến ngày {d}/{m}/{y}", " - {d}/{m}", " (âm lịch)", " âm lịch", " ÂL", " lúc 8:30", ", 8h30"]
 SENTENCE_AFTER += [" 14h", "/QĐ-UBND", "%", ",5", ", gần 2,3 triệu học sinh", ") học sinh", ":", " năm {y}"]
@@ -372,6 +375,7 @@ SENTENCE_AFTER += ["/{y}a", " Tới", " hôm qua", " (thứ Hai).", ".5", "-{d}/
             "m": st.integers(0, 13),
             "y": st.integers(1890, 2110),
             "yy": st.integers(0, 99),
+            "e": st.integers(0, 32),
         }
     ),
     refs,

@@ -138,6 +138,11 @@ def _read(text: str, ref: date | datetime | None, fast: bool = True) -> date | d
     return _scanned(cleaned, ref)
 
 
+# How a text whole() may read ends: WHOLE_ENDS or a space, ASCII ones in one set test; or it starts with a year.
+_WHOLE_LAST = WHOLE_ENDS | frozenset(c for c in map(chr, range(128)) if c.isspace())
+_DIGITS = frozenset("0123456789")
+
+
 def parse_datetime(text: str, ref: date | datetime | None = None) -> date | datetime | None:
     """The first date in text; a `date`, an aware Vietnam-time `datetime`, or None. Never raises."""
     if not isinstance(text, str) or not text:
@@ -146,8 +151,9 @@ def parse_datetime(text: str, ref: date | datetime | None = None) -> date | date
         # _read written out: one call less on the path most dates take, and none of whole() for a sentence, which
         # it would send back at once: it reads only short texts that end as a date line does or start with a year.
         cleaned = clean(text)
+        last = cleaned[-1:]
         if len(cleaned) <= WHOLE_LENGTH and (
-            cleaned[-1:] in WHOLE_ENDS or cleaned[-1:].isspace() or cleaned[:4].isdigit()
+            last in _WHOLE_LAST or last > "\x7f" and last.isspace() or cleaned[:1] in _DIGITS and cleaned[:4].isdigit()
         ):
             value = whole(cleaned, ref)
             if value is not NOT_WHOLE:

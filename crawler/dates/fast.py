@@ -53,11 +53,14 @@ from crawler.dates.scan import (
     LUNAR,
     MONTH_DAYS,
     NUM,
+    RANGE,
+    RANGE_GROUPS,
     REL_GLUE,
     REL_WORD,
     VI_LONG,
     glued_after,
     is_real_date,
+    range_first,
 )
 from crawler.dates.scan import TIME_AFTER as _CLOCK_AFTER
 from crawler.dates.words import (
@@ -370,32 +373,33 @@ _SECOND_WORDS = frozenset(
     if not announces_date([w])
 )
 _FIRST_DIGIT = re.compile(r"[0-9]")
-# d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22'),
-# with the scanner's tests after it made in the same match: no year to borrow from a second date
-# ('18/7 đến 20/7/2022'), nothing glued on (stricter than glued_after: '18/7-20/7' is left to the
-# scanner), no lunar mark.
+# What may not follow a date: anything glued on (stricter than glued_after: '18/7-20/7' is left to the scanner) or a
+# lunar mark. The scanner's tests after a date, made in the match as one negative lookahead: one is cheaper than two.
+_ENDED = r"[^\W_]|%|[/.:,-][^\W_]|" + LUNAR.pattern
+# '… đến 20/7/2022' after a year-less date: a second date that may lend its year (the scanner's _borrow_year()).
+_BORROWING = (
+    r"\s*+(?=[" + "".join(sorted({re.escape(lead[0]) for lead in BORROW_LEADS})) + "])(?:"
+    + "|".join(map(re.escape, BORROW_LEADS)) + ")"
+)  # fmt: skip
+# d/m or d/m/yyyy ('-' alike) that no other form of the scanner continues ('18/7 /2022', '18/7/22'), and after which
+# nothing is _ENDED; a year-less one with no second date after it.
 _DAY_MONTH = (
     r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
-    (?: (?P=sep)(?P<y>[0-9]{4})(?![0-9]) | (?![0-9]|\s?(?P=sep))(?!\s*(?=["""
-    + "".join(sorted({re.escape(lead[0]) for lead in BORROW_LEADS}))
-    + "])(?:"
-    + "|".join(map(re.escape, BORROW_LEADS))
-    + r""")) )"""
+    (?: (?P=sep)(?P<y>[0-9]{4})(?!""" + _ENDED + r""") | (?!""" + _ENDED + r"""|\s?(?P=sep)|""" + _BORROWING + ") )"
 )
-# After the date, numeric or long: nothing glued on, no lunar mark, and whether a digit comes soon.
-_DATE_TAIL = (
-    r"""
-    (?![^\W_]|%|[/.:,-][^\W_])
-    (?!""" + LUNAR.pattern + r""")
-    (?=(?a:\D{0,11}+)(?P<digit>[0-9]))?  # a digit in the 12 characters after the date: a clock time may follow
-    """
-)
-_NUMERIC_DATE = _DAY_MONTH + _DATE_TAIL
-_NUMERIC = re.compile(_NUMERIC_DATE, FLAGS)
+# A digit in the 12 characters after the date: a clock time may follow (see _clock_after()).
+_DIGIT_SOON = r"(?=(?a:\D{0,11}+)(?P<digit>[0-9]))?"
+_NUMERIC = re.compile(_DAY_MONTH + _DIGIT_SOON, FLAGS)
 # The long date with its year, as _sentence() reads it with VI_LONG ('ngày 22 tháng 8 năm 2022', '15 thg 5, 2024').
 _LONG_DATE = named(expand(LONG_DAY_MONTH + LONG_YEAR), "l")
+# A range, or a list of days of one month ('Từ ngày 7 - 9/6', 'từ ngày 15 đến 30/9', 'Các ngày 20 và 21/12'), where the
+# scanner's _at() tries _range_at() before any other form: the first day followed by ',', or by spaces and '-', 'đến',
+# 'tới' or 'và' within the 9 characters _at() looks at ('7-9/6' goes to _dmy_at() first: left to the scanner). Atomic,
+# as _RANGE.match() commits to its first reading: what follows must not make the regex engine try another.
+_RANGE_DATE = r"(?=[0-9]{1,2}+(?:,|\s{1,6}(?:-|đến|tới|và)))(?>" + named(RANGE, "r") + ")"
 # The commonest sentences: the announcing word, one space, the date ('Sáng 18/7, …', '… vào ngày 22/9.'): the word
-# in one of its three usual cases (lower() gives the word in each), glue, and _NUMERIC_DATE, in one match.
+# in one of its three usual cases (lower() gives the word in each), glue, and the date with the tests after it, in one
+# match.
 # Two words announce too ('Hôm qua (14/3)', 'Sáng nay 8/10', 'Thứ Hai 18/7'), at the start of a text.
 _PAIRS = [
     (first, second)
@@ -442,23 +446,33 @@ _INITIALS = "".join(sorted({c for w in _OPENERS for c in (w[0], w[0].upper())}))
 # no date of the scanner starts (_at() finds none: each form needs a digit or a space after the '/').
 _DOCUMENT_NUMBER = r"[0-9]+/(?=[^\W\d_])"
 # The first number of the text, announced by the word (or two) before it, at the start of the text or after a space,
-# with _NUMERIC_DATE's tests after it. The text before the number is taken whole ((?a:\D*) is [^0-9]* with a cheaper
-# test), then given back from its end until such a word stands there, so one call finds the word nearest the date
-# ('Rạng sáng 12/10', 'Sáng nay 8/10').
+# with the scanner's tests after it: a d/m or d/m/yyyy, a long date or a range. The text before the number is taken
+# whole ((?a:\D*) is [^0-9]* with a cheaper test), then given back from its end until such a word stands there, so
+# one call finds the word nearest the date ('Rạng sáng 12/10', 'Sáng nay 8/10').
 _ANNOUNCED_DATE = (
-    r"(?<!\S)(?=[" + _INITIALS + "])"
+    r"(?=[" + _INITIALS + "])"
     + "(?-i:(?P<word>" + _alternatives([w for first in _OPENERS for w in _opening_words(first)]) + "))"
     + "[" + re.escape(GLUE) + "]+"
-    + "(?:" + _DAY_MONTH + "|" + _LONG_DATE + ")"
-    + _DATE_TAIL
+    + "(?:" + _DAY_MONTH + "|" + _LONG_DATE + "(?!" + _ENDED + ")|" + _RANGE_DATE + "(?!" + _ENDED + "))"
+    + _DIGIT_SOON
 )
-_ANNOUNCED = re.compile(r"(?a:\D*)" + _ANNOUNCED_DATE, FLAGS)
-assert [_ANNOUNCED.groupindex[name] for name in ("word", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")] == [
-    1, 2, 4, 5, 6, 7, 9, 10, 11, 12
-], "sentence() reads the groups by number"
+# The word starts the text or follows a plain space, the regex engine's cheapest test: it gives characters back to
+# the spaces only. A word after another space ('\n', '\t') is left to _sentence(), which reads any glue.
+_ANNOUNCED = re.compile(r"(?:(?a:\D*)\ )?" + _ANNOUNCED_DATE, FLAGS)
+_READ_GROUPS = ("word", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "rd1", "digit")
+assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 22], (
+    "sentence() reads the groups by number"
+)
+_RANGE_NUMBERS = tuple(_ANNOUNCED.groupindex["r" + name] for name in RANGE_GROUPS)  # range_first()'s, by number
 # The same after document numbers: tried only when _ANNOUNCED fails, as the numbers' group costs every match a little.
-_ANNOUNCED_AFTER_NUMBERS = re.compile(r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+" + _ANNOUNCED_DATE, FLAGS)
+_ANNOUNCED_AFTER_NUMBERS = re.compile(
+    r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+(?<!\S)" + _ANNOUNCED_DATE, FLAGS
+)
 _SANG = frozenset(_forms("sáng"))
+# Where a relative word may be: each holds 'nay', 'qua', 'kia', 'mai' or 'day' in a case re's IGNORECASE takes (the
+# Kelvin sign for 'k'; REL_WORD takes only i and I for 'i'). One search from the 'a' of each, cheaper than lowering the
+# text and looking for each word (tests check it finds every spelling REL_WORD matches).
+_RELATIVE_HINT = re.compile(r"[aA](?:(?<=[nNdD][aA])[yY]|(?<=[mM][aA])[iI]|(?<=[qQkK\u212a][uUiI][aA]))")
 # The pairs that are relative words themselves ('hôm qua', 'sáng nay'): at the start of a text, the scanner takes such a
 # pair for the date unless only REL_GLUE stands between it and the number, which of the glue here excludes '.' and '#'.
 _RELATIVE_PAIRS = frozenset(
@@ -484,9 +498,17 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    # word; d, m, y of d/m/y (2-5, with sep), d of the long date (6, then m, abbr, ma, y, y2); the digit after
-    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 5, 12)
-    start, opens = m.start(2) if raw_day is not None else m.start(6), m.start(1)
+    # word; d, m, y of d/m/y (2-5, with sep), d of the long date (6, then m, abbr, ma, y, y2), the first day of a range
+    # (12, then RANGE's other groups); the digit after
+    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 5, 22)
+    opens = m.start(1)
+    if raw_day is not None:
+        start = m.start(2)
+    else:
+        start = m.start(6)
+        ranged = start < 0
+        if ranged:
+            start = m.start(12)
     if start > opens + REACH:
         return NOT_WHOLE  # the word is out of words_before's reach
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
@@ -500,33 +522,34 @@ def sentence(text: str, ref: object) -> date | None | object:
                 return NOT_WHOLE
     else:
         # A relative word before the date is the two words themselves ('đêm qua') or lies wholly before them: it
-        # cannot reach into glue, the date or an opening word (none is the second word of a relative one). Each
-        # holds an 'a', which most datelines' heads lack ('Hà Nội: ', '(GLO)- '), and, lowered, one of these words.
-        head = text[: m.end(1) if " " in word else opens]
-        if "a" in head or "A" in head:
-            low = head.lower()
-            if ("nay" in low or "qua" in low or "kia" in low or "mai" in low or "day" in low) and _relative_first(
-                text, start
-            ):
-                return NOT_WHOLE
+        # cannot reach into glue, the date or an opening word (none is the second word of a relative one).
+        if _RELATIVE_HINT.search(text, 0, m.end(1) if " " in word else opens) and _relative_first(text, start):
+            return NOT_WHOLE
         if word in _SANG:
             # The token before is light only if its last letters are a word of light: a token of marks only
             # ('VOV.VN - Sáng') or one whose letters end otherwise (the commonest case) needs no closer look.
-            tail = head.rstrip()
+            window = text[start - REACH if start > REACH else 0 : opens]  # words_before's
+            tail = window.rstrip()
             if not tail[-1:].isalnum():
                 tail = tail.rstrip(MARKS)
                 if not tail[-1:] or tail[-1:].isspace():
                     tail = ""  # nothing before, or marks only: no letters
             if tail and (not tail[-1].isalnum() or tail[-BRIGHT_LONGEST:].lower().endswith(BRIGHT_ENDS)):
-                lo = start - REACH if start > REACH else 0  # words_before's window
-                before = text[lo:opens].lower().rsplit(None, 1)
+                before = window.lower().rsplit(None, 1)
                 if before and lights(before[-1]):
                     return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
     if digit_after is not None and _clock_after(text, m.end()):
         return NOT_WHOLE  # a clock time after the date: the scanner's to attach
-    if raw_day is None:  # the long date, read as _sentence() reads it after 'ngày', 'mùng' or 'mồng'
+    if raw_day is None:
+        # The long date, read as _sentence() reads it, only after 'ngày', 'mùng' or 'mồng'; a range, which _range_at()
+        # takes after these and 'từ' (not among the words here)
         if word.lower() not in LONG_OPENERS:
             return NOT_WHOLE
+        if ranged:
+            first = range_first(*m.group(*_RANGE_NUMBERS))
+            if first is None:
+                return NOT_WHOLE
+            return _numeric(text, m.end(), *first, None, ref)
         long_day, long_month, abbr_month, long_year, year_after = m.group(6, 7, 9, 10, 11)
         raw_month = long_month or abbr_month
         day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0

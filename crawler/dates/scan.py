@@ -28,6 +28,7 @@ from itertools import pairwise
 
 from crawler.dates.context import announces_date, names_number, words_before
 from crawler.dates.words import (
+    FLAGS,
     MAX_YEAR,
     MIN_YEAR,
     UNITS,
@@ -35,6 +36,7 @@ from crawler.dates.words import (
     clock,
     days_back,
     en_month,
+    expand,
     month_number,
     zone,
 )
@@ -70,7 +72,7 @@ _ISO = build(
 # 'từ ngày 14-27/7', 'Từ ngày 7 - 9/6', 'từ ngày 15 đến 30/9', 'ngày 20, 21 tháng 11', and lists of days
 # before one month, 'các ngày 15, 16 và 17/5': the first day (see _range_at). Dots only with a year: 'ngày 15 và
 # 16.5.2024'.
-_RANGE = build(
+RANGE = expand(
     r"""(?P<d1>[0-9]{1,2})
     (?:\s*(?:-|đến|tới)
      | (?P<list>(?:\s*,\s*(?:(?:ngày|mùng|mồng)\s+)?[0-9]{1,2}(?![0-9])){0,29})\s*(?:,\s*và|và|,))
@@ -79,6 +81,8 @@ _RANGE = build(
       | \.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])
       | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:<<MONTH_YEAR_LINK>>(?P<yw>[0-9]{4})(?![0-9]))? )"""
 )
+_RANGE = re.compile(RANGE, FLAGS)
+RANGE_GROUPS = ("d1", "list", "d2", "m", "dm", "mw", "y", "dy", "yw")  # what range_first() reads, in its order
 _DMY = build(r"<<DMY>>")
 _DM = build(r"(?P<d>[0-9]{1,2})(?P<sep><<DATE_SEP>>)(?P<m>[0-9]{1,2})(?![0-9])")
 # 'thg 5' is how embedded posts and video widgets abbreviate 'tháng 5' ('15 thg 5, 2024'): numbers only.
@@ -129,7 +133,8 @@ _BORROW = build(
 # Between a relative word and the explicit date that names the same day: 'Chiều qua (17/7)'.
 REL_GLUE = build(r"[\s,:(-]*(?:<<WEEKDAY>>[\s,:(-]*)?(?:(?:ngày|mùng|mồng)\s+)?")
 # 'ngày 15 tháng 8 âm lịch', '15/8 (ÂL)': a lunar date is not a calendar date.
-LUNAR = build(r"\s*[(,-]?\s*(?=[âa])(?:âm\s+lịch|âl|al\s*\))(?!\w)")  # [âa]: one test before three words
+# Possessive: a space or a mark given back could not start the word. [âa]: one test before three words.
+LUNAR = build(r"\s*+[(,-]?+\s*+(?=[âa])(?:âm\s+lịch|âl|al\s*\))(?!\w)")
 BORROW_LEADS = ("-", "đến", "tới", "và")  # what _BORROW matches first, after spaces
 _RANGE_OPENERS = frozenset({"từ", "ngày", "mùng", "mồng"})
 LONG_OPENERS = frozenset({"ngày", "mùng", "mồng"})
@@ -237,23 +242,35 @@ def _range_at(text: str, start: int) -> Found | None:
     m = _RANGE.match(text, start)
     if m is None or glued_after(text, m.end()):
         return None
-    month = int(m.group("m") or m.group("dm") or 0) or month_number(m.group("mw") or "")
-    if month is None:
-        return None
-    year = _year(m.group("y") or m.group("dy") or m.group("yw"))
-    days = [int(m.group("d1"))]
-    if m.group("list"):
-        days += map(int, NUM.findall(m.group("list")))
-    days.append(int(m.group("d2")))
-    # The days of a range or a list go up ('15, 16 và 17/5'); '3, 2 và 1/5' is a count-down, not dates.
-    if any(a >= b for a, b in pairwise(days)):
-        return None
-    if not (is_real_date(year, month, days[0]) and is_real_date(year, month, days[-1])):
+    first = range_first(*m.group(*RANGE_GROUPS))
+    if first is None:
         return None
     # One Found, for the first day, as for a range: the scanner's answer is the one date a text starts
     # with, read as a publication date or a body's dateline; the other days are the event's, not dates
     # of the article.
-    return Found(start, m.end(), days[0], month, year)
+    return Found(start, m.end(), *first)
+
+
+def range_first(
+    d1: str, days: str | None, d2: str, month_s: str | None, dotted_month: str | None, month_word: str | None,
+    year_s: str | None, dotted_year: str | None, word_year: str | None,
+) -> tuple[int, int, int | None] | None:
+    """The first day, month and year (None if not given) of a match of RANGE, from its RANGE_GROUPS; None when the
+    days do not go up or the first or last is no date. The fast path reads its own match of RANGE with it."""
+    month = int(month_s or dotted_month or 0) or month_number(month_word or "")
+    if month is None:
+        return None
+    year = _year(year_s or dotted_year or word_year)
+    first, last = int(d1), int(d2)
+    # The days of a range or a list go up ('15, 16 và 17/5'); '3, 2 và 1/5' is a count-down, not dates.
+    if days:
+        if any(a >= b for a, b in pairwise([first, *map(int, NUM.findall(days)), last])):
+            return None
+    elif first >= last:
+        return None
+    if not (is_real_date(year, month, first) and is_real_date(year, month, last)):
+        return None
+    return first, month, year
 
 
 def _iso_at(text: str, start: int) -> Found | None:

@@ -125,8 +125,8 @@ def build(pattern: str, flags: int = FLAGS) -> re.Pattern[str]:
 
 
 def named(pattern: str, prefix: str) -> str:
-    """A copy of pattern whose named groups carry a prefix, to use it twice in one regex."""
-    return pattern.replace("(?P<", "(?P<" + prefix)
+    """A copy of pattern whose named groups (and references to them) carry a prefix, to use it in a bigger regex."""
+    return pattern.replace("(?P<", "(?P<" + prefix).replace("(?P=", "(?P=" + prefix)
 
 
 # fmt: off
