@@ -469,10 +469,14 @@ _ANNOUNCED_AFTER_NUMBERS = re.compile(
     r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+(?<!\S)" + _ANNOUNCED_DATE, FLAGS
 )
 _SANG = frozenset(_forms("sáng"))
-# Where a relative word may be: each holds 'nay', 'qua', 'kia', 'mai' or 'day' in a case re's IGNORECASE takes (the
-# Kelvin sign for 'k'; REL_WORD takes only i and I for 'i'). One search from the 'a' of each, cheaper than lowering the
-# text and looking for each word (tests check it finds every spelling REL_WORD matches).
-_RELATIVE_HINT = re.compile(r"[aA](?:(?<=[nNdD][aA])[yY]|(?<=[mM][aA])[iI]|(?<=[qQkK\u212a][uUiI][aA]))")
+# Where a relative word may be: each holds 'nay', 'qua', 'kia', 'mai' or 'day' in either case (REL_WORD takes only i and
+# I for 'i'; the Kelvin sign that IGNORECASE takes for 'k' is a K after clean(), which is NFC). A search from the 'a'
+# of each is cheaper than lowering the text and looking for each word, and one that starts with a plain character
+# lets the regex engine skip to each 'a' at once: one search for 'a', and one for 'A' in a text that holds one (tests
+# try every spelling REL_WORD matches).
+_AROUND_A = r"{a}(?:(?<=[nNdD]{a})[yY]|(?<=[mM]{a})[iI]|(?<=[qQkK][uUiI]{a}))"
+_HINT_LOWER = re.compile(_AROUND_A.format(a="a"))
+_HINT_UPPER = re.compile(_AROUND_A.format(a="A"))
 # The pairs that are relative words themselves ('hôm qua', 'sáng nay'): at the start of a text, the scanner takes such a
 # pair for the date unless only REL_GLUE stands between it and the number, which of the glue here excludes '.' and '#'.
 _RELATIVE_PAIRS = frozenset(
@@ -523,21 +527,33 @@ def sentence(text: str, ref: object) -> date | None | object:
     else:
         # A relative word before the date is the two words themselves ('đêm qua') or lies wholly before them: it
         # cannot reach into glue, the date or an opening word (none is the second word of a relative one).
-        if _RELATIVE_HINT.search(text, 0, m.end(1) if " " in word else opens) and _relative_first(text, start):
+        end = m.end(1) if " " in word else opens
+        if (
+            _HINT_LOWER.search(text, 0, end) or "A" in text and _HINT_UPPER.search(text, 0, end)
+        ) and _relative_first(text, start):
             return NOT_WHOLE
+        # The token before 'sáng' is light only if its last letters are a word of light: a token whose letters end
+        # otherwise, right before the space (the commonest case, 'Rạng sáng'), or of marks only ('VOV.VN - Sáng')
+        # needs no closer look. 'İ' lowers to 'i' and a combining dot, which word_of() steps over ('SOİ' is 'soi').
         if word in _SANG:
-            # The token before is light only if its last letters are a word of light: a token of marks only
-            # ('VOV.VN - Sáng') or one whose letters end otherwise (the commonest case) needs no closer look.
-            window = text[start - REACH if start > REACH else 0 : opens]  # words_before's
-            tail = window.rstrip()
-            if not tail[-1:].isalnum():
-                tail = tail.rstrip(MARKS)
-                if not tail[-1:] or tail[-1:].isspace():
-                    tail = ""  # nothing before, or marks only: no letters
-            if tail and (not tail[-1].isalnum() or tail[-BRIGHT_LONGEST:].lower().endswith(BRIGHT_ENDS)):
-                before = window.lower().rsplit(None, 1)
-                if before and lights(before[-1]):
-                    return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+            last = text[opens - 2 : opens - 1]
+            if (
+                not last.isalnum()
+                or last == "İ"
+                or text[max(0, opens - 1 - BRIGHT_LONGEST) : opens - 1].lower().endswith(BRIGHT_ENDS)
+            ):
+                window = text[start - REACH if start > REACH else 0 : opens]  # words_before's
+                tail = window.rstrip()
+                if not tail[-1:].isalnum():
+                    tail = tail.rstrip(MARKS)
+                    if not tail[-1:] or tail[-1:].isspace():
+                        tail = ""  # nothing before, or marks only: no letters
+                if tail and (
+                    not tail[-1].isalnum() or tail[-BRIGHT_LONGEST:].lower().rstrip("\u0307").endswith(BRIGHT_ENDS)
+                ):
+                    before = window.lower().rsplit(None, 1)
+                    if before and lights(before[-1]):
+                        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
     if digit_after is not None and _clock_after(text, m.end()):
         return NOT_WHOLE  # a clock time after the date: the scanner's to attach
     if raw_day is None:
