@@ -151,13 +151,16 @@ def parse_datetime(text: str, ref: date | datetime | None = None) -> date | date
         # _read written out: one call less on the path most dates take, and none of whole() for a sentence, which
         # it would send back at once: it reads only short texts that end as a date line does or start with a year.
         cleaned = clean(text)
-        last = cleaned[-1:]
-        if len(cleaned) <= WHOLE_LENGTH and (
-            last in _WHOLE_LAST or last > "\x7f" and last.isspace() or cleaned[:1] in _DIGITS and cleaned[:4].isdigit()
-        ):
-            value = whole(cleaned, ref)
-            if value is not NOT_WHOLE:
-                return value  # type: ignore[return-value]
+        if len(cleaned) <= WHOLE_LENGTH:
+            last = cleaned[-1:]
+            if (
+                last in _WHOLE_LAST
+                or last > "\x7f" and last.isspace()
+                or cleaned[:1] in _DIGITS and cleaned[:4].isdigit()
+            ):
+                value = whole(cleaned, ref)
+                if value is not NOT_WHOLE:
+                    return value  # type: ignore[return-value]
         value = sentence(cleaned, ref)
         return _scanned(cleaned, ref) if value is NOT_WHOLE else value  # type: ignore[return-value]
     except Exception:  # a date must not stop a crawl; fuzz tests call _read to see real errors

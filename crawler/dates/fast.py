@@ -463,6 +463,15 @@ _READ_GROUPS = ("word", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "rd1", "d
 assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 22], (
     "sentence() reads the groups by number"
 )
+# The day and month of each d/m that is a day in some year ('18/7', '08/07', '29/2'), by the digits of each: one look-up
+# instead of two numbers read and is_real_date()'s tests without a year.
+_DAY_MONTHS = {
+    (day_s, month_s): (day, month)
+    for month in range(1, 13)
+    for day in range(1, MONTH_DAYS[month] + 1)
+    for day_s in {str(day), f"{day:02d}"}
+    for month_s in {str(month), f"{month:02d}"}
+}
 _RANGE_NUMBERS = tuple(_ANNOUNCED.groupindex["r" + name] for name in RANGE_GROUPS)  # range_first()'s, by number
 # The same after document numbers: tried only when _ANNOUNCED fails, as the numbers' group costs every match a little.
 _ANNOUNCED_AFTER_NUMBERS = re.compile(
@@ -571,14 +580,18 @@ def sentence(text: str, ref: object) -> date | None | object:
         day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
         year = int(long_year or year_after)
         return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
-    day, month = _NUMBER[raw_day], _NUMBER[raw_month]
+    day_month = _DAY_MONTHS.get((raw_day, raw_month))
+    if day_month is None:
+        return NOT_WHOLE  # no such day in any year: the scanner reads none here either
+    day, month = day_month
     if raw_year is not None:
-        year = int(raw_year)
-        return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
+        year = _YEARS.get(raw_year)
+        if year is None or day == 29 and month == 2 and not is_real_date(year, month, day):
+            return NOT_WHOLE
+        return date(year, month, day)
     # _numeric()'s commonest answer without the call: a year-less date within four months of a date ref.
-    if type(ref) is date and 0 < month < 13 and 0 < day <= MONTH_DAYS[month] and -4 <= month - ref.month <= 4:
-        if month != 2 or day < 29:
-            return date(ref.year, month, day)
+    if type(ref) is date and -4 <= month - ref.month <= 4 and (day != 29 or month != 2):
+        return date(ref.year, month, day)
     return _numeric(text, m.end(), day, month, None, None, ref)
 
 

