@@ -449,18 +449,22 @@ _DOCUMENT_NUMBER = r"[0-9]+/(?=[^\W\d_])"
 # with the scanner's tests after it: a d/m or d/m/yyyy, a long date or a range. The text before the number is taken
 # whole ((?a:\D*) is [^0-9]* with a cheaper test), then given back from its end until such a word stands there, so
 # one call finds the word nearest the date ('Rạng sáng 12/10', 'Sáng nay 8/10').
+_WORDS = [w for first in _OPENERS for w in _opening_words(first)]
+# As much glue as keeps the longest word within words_before's reach of the date (REACH characters before it); a
+# word further away is left to _sentence().
+_LONGEST_WORD = max(*(len(f"{a} {b}") for a, b in _PAIRS), *map(len, _OPENERS))
 _ANNOUNCED_DATE = (
     r"(?=[" + _INITIALS + "])"
-    + "(?-i:(?P<word>" + _alternatives([w for first in _OPENERS for w in _opening_words(first)]) + "))"
-    + "[" + re.escape(GLUE) + "]+"
-    + "(?:" + _DAY_MONTH + "|" + _LONG_DATE + "(?!" + _ENDED + ")|" + _RANGE_DATE + "(?!" + _ENDED + "))"
+    + "(?-i:(?P<word>" + _alternatives(_WORDS) + "))"
+    + f"[{re.escape(GLUE)}]{{1,{REACH - _LONGEST_WORD}}}"
+    + "(?P<date>" + _DAY_MONTH + "|" + _LONG_DATE + "(?!" + _ENDED + ")|" + _RANGE_DATE + "(?!" + _ENDED + "))"
     + _DIGIT_SOON
 )
 # The word starts the text or follows a plain space, the regex engine's cheapest test: it gives characters back to
 # the spaces only. A word after another space ('\n', '\t') is left to _sentence(), which reads any glue.
 _ANNOUNCED = re.compile(r"(?:(?a:\D*)\ )?" + _ANNOUNCED_DATE, FLAGS)
-_READ_GROUPS = ("word", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "rd1", "digit")
-assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 22], (
+_READ_GROUPS = ("word", "date", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")
+assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 23], (
     "sentence() reads the groups by number"
 )
 # The day and month of each d/m that is a day in some year ('18/7', '08/07', '29/2'), by the digits of each: one look-up
@@ -511,26 +515,17 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    # word; d, m, y of d/m/y (2-5, with sep), d of the long date (6, then m, abbr, ma, y, y2), the first day of a range
-    # (12, then RANGE's other groups); the digit after
-    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 5, 22)
+    # word (1), date (2): d, m, y of d/m/y (3-6, with sep), d of the long date (7, then m, abbr, ma, y, y2), the first
+    # day of a range (13, then RANGE's other groups); the digit after (23)
+    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 3, 5, 6, 23)
     opens = m.start(1)
-    if raw_day is not None:
-        start = m.start(2)
-    else:
-        start = m.start(6)
-        ranged = start < 0
-        if ranged:
-            start = m.start(12)
-    if start > opens + REACH:
-        return NOT_WHOLE  # the word is out of words_before's reach
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
-    # of light.
+    # of light. (The glue the match takes keeps the word within words_before's reach.)
     if opens == 0:
         # Only the word (or two) and glue stand before the date: a relative word can only be those two words
         # ('Hôm qua (14/3)'), which is the answer unless only glue follows them.
         if word in _RELATIVE_PAIRS:
-            glue = text[m.end(1) : start]
+            glue = text[m.end(1) : m.start(2)]
             if "." in glue or "#" in glue:
                 return NOT_WHOLE
     else:
@@ -539,12 +534,13 @@ def sentence(text: str, ref: object) -> date | None | object:
         end = m.end(1) if " " in word else opens
         if (
             _HINT_LOWER.search(text, 0, end) or "A" in text and _HINT_UPPER.search(text, 0, end)
-        ) and _relative_first(text, start):
+        ) and _relative_first(text, m.start(2)):
             return NOT_WHOLE
         # The token before 'sáng' is light only if its last letters are a word of light: a token whose letters end
         # otherwise, right before the space (the commonest case, 'Rạng sáng'), or of marks only ('VOV.VN - Sáng')
         # needs no closer look. 'İ' lowers to 'i' and a combining dot, which word_of() steps over ('SOİ' is 'soi').
         if word in _SANG:
+            start = m.start(2)
             last = text[opens - 2 : opens - 1]
             if (
                 not last.isalnum()
@@ -570,12 +566,12 @@ def sentence(text: str, ref: object) -> date | None | object:
         # takes after these and 'từ' (not among the words here)
         if word.lower() not in LONG_OPENERS:
             return NOT_WHOLE
-        if ranged:
+        long_day, long_month, abbr_month, long_year, year_after = m.group(7, 8, 10, 11, 12)
+        if long_day is None:  # a range
             first = range_first(*m.group(*_RANGE_NUMBERS))
             if first is None:
                 return NOT_WHOLE
             return _numeric(text, m.end(), *first, None, ref)
-        long_day, long_month, abbr_month, long_year, year_after = m.group(6, 7, 9, 10, 11)
         raw_month = long_month or abbr_month
         day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
         year = int(long_year or year_after)
