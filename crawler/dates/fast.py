@@ -387,8 +387,11 @@ _DAY_MONTH = (
     r"""(?P<d>[0-9]{1,2})(?P<sep>[/-])(?P<m>[0-9]{1,2})
     (?: (?P=sep)(?P<y>[0-9]{4})(?!""" + _ENDED + r""") | (?!""" + _ENDED + r"""|\s?(?P=sep)|""" + _BORROWING + ") )"
 )
-# A digit in the 12 characters after the date: a clock time may follow (see _clock_after()).
-_DIGIT_SOON = r"(?=(?a:\D{0,11}+)(?P<digit>[0-9]))?"
+# The characters CLOCK_LEAD is made of: only these may stand between a date and the clock time after it.
+CLOCK_LEAD_CHARS = r"[\s,|·:\-vàolúcat]"
+# A digit in the 12 characters after the date with only CLOCK_LEAD_CHARS before it: a clock time may follow, which
+# TIME_AFTER then tells; without one, none can.
+_DIGIT_SOON = r"(?=" + CLOCK_LEAD_CHARS + r"{0,11}+(?P<digit>[0-9]))?"
 _NUMERIC = re.compile(_DAY_MONTH + _DIGIT_SOON, FLAGS)
 # The long date with its year, as _sentence() reads it with VI_LONG ('ngày 22 tháng 8 năm 2022', '15 thg 5, 2024').
 _LONG_DATE = named(expand(LONG_DAY_MONTH + LONG_YEAR), "l")
@@ -559,7 +562,7 @@ def sentence(text: str, ref: object) -> date | None | object:
                     before = window.lower().rsplit(None, 1)
                     if before and lights(before[-1]):
                         return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
-    if digit_after is not None and _clock_after(text, m.end()):
+    if digit_after is not None and _CLOCK_AFTER.match(text, m.end()):
         return NOT_WHOLE  # a clock time after the date: the scanner's to attach
     if raw_day is None:
         # The long date, read as _sentence() reads it, only after 'ngày', 'mùng' or 'mồng'; a range, which _range_at()
@@ -585,9 +588,11 @@ def sentence(text: str, ref: object) -> date | None | object:
         if year is None or day == 29 and month == 2 and not is_real_date(year, month, day):
             return NOT_WHOLE
         return date(year, month, day)
-    # _numeric()'s commonest answer without the call: a year-less date within four months of a date ref.
-    if type(ref) is date and -4 <= month - ref.month <= 4 and (day != 29 or month != 2):
-        return date(ref.year, month, day)
+    # _numeric()'s answers without the call: a year-less date within four months of a date ref, nearest() further.
+    if type(ref) is date:
+        if -4 <= month - ref.month <= 4 and (day != 29 or month != 2):
+            return date(ref.year, month, day)
+        return nearest(day, month, ref)
     return _numeric(text, m.end(), day, month, None, None, ref)
 
 
@@ -596,19 +601,6 @@ def _relative_first(text: str, start: int) -> bool:
     between them ('Hôm qua (14/3)' is the 14th; 'Hôm nay, chiều qua (17/7)' is today)."""
     relative = REL_WORD.search(text, 0, start + 12)
     return relative is not None and relative.start() < start and not REL_GLUE.fullmatch(text, relative.end(), start)
-
-
-# The characters CLOCK_LEAD is made of: only these may stand between a date and the clock time after it.
-_NOT_CLOCK_LEAD = re.compile(r"[^\s,|·:\-vàolúcat]", FLAGS)
-
-
-def _clock_after(text: str, end: int) -> bool:
-    """Whether a clock time follows the date that ends at end, given a digit in the 12 characters after it.
-
-    The first character that CLOCK_LEAD cannot hold must be that digit; only then is TIME_AFTER worth matching.
-    """
-    first = _NOT_CLOCK_LEAD.search(text, end, end + 12)
-    return first is not None and "0" <= first.group() <= "9" and _CLOCK_AFTER.match(text, end) is not None
 
 
 def _numeric(
@@ -620,7 +612,7 @@ def _numeric(
             return NOT_WHOLE  # is_real_date() of a year-less date, without the call
     elif not is_real_date(year, month, day):
         return NOT_WHOLE
-    if digit_after is not None and _clock_after(text, end):
+    if digit_after is not None and _CLOCK_AFTER.match(text, end):
         return NOT_WHOLE  # a clock time after the date
     if year is not None:
         return date(year, month, day)
