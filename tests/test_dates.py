@@ -218,6 +218,11 @@ SENTENCES = [
     ("x SOİ sáng 5/9", None),  # 'SOİ' lowers to 'soi' and a combining dot: its letters are 'soi', light
     ("SOİ, SÁNG 24/9.", None),
     ("Tiết trời sáng 5-9 trên địa bàn", "2022-09-05"),  # a token right before that is no word of light
+    ("Hà Nội: Sáng 17/7, gần 89.000 học sinh", "2022-07-17"),  # letters and a mark
+    ("VOV.VN - Sáng 5/9, ngày hội", "2022-09-05"),  # a token of marks only
+    ("x-ánh sáng 3/4", None),  # its last letters are a word of light
+    ("ÁNH,. sáng 3/4", None),
+    ("Ánh)-, sáng 3/4", None),  # three marks: the closer look
     # ranges and lists of days of one month: the first day, as the scanner's _range_at() reads it
     ("Từ ngày 7 - 9/6 tại tất cả các điểm thi", "2022-06-07"),
     ("Hoạt động được tiến hành từ ngày 15 đến 30/9", "2022-09-15"),

@@ -453,12 +453,36 @@ _DOCUMENT_NUMBER = r"[0-9]+/(?=[^\W\d_])"
 # whole ((?a:\D*) is [^0-9]* with a cheaper test), then given back from its end until such a word stands there, so
 # one call finds the word nearest the date ('Rạng sáng 12/10', 'Sáng nay 8/10').
 _WORDS = [w for first in _OPENERS for w in _opening_words(first)]
+_MARK = "[" + re.escape(MARKS) + "]"
+
+
+def _no_light_word(marks: str) -> str:
+    """Lookbehinds, after 'sáng': no word of light (BRIGHT_ENDS) ends right before these marks and the space."""
+    by_length: dict[int, list[str]] = {}
+    for word in BRIGHT_ENDS:
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    return "".join(rf"(?<!(?:{'|'.join(words)}){marks}\ sáng)" for words in by_length.values())
+
+
+# 'sáng' in the middle of a text after a token whose letters, and at most two marks after them, end in no word of
+# light ('Rạng sáng', 'Hà Nội: Sáng', '(GLO)- Sáng'), or after a token of one or two marks ('VOV.VN - Sáng'): morning
+# as the scanner reads it, told by an empty group; sentence() looks closer (lights()) only at other tokens. Under
+# IGNORECASE a word of light also takes 'ſ' and the Turkish i's: such a token gets the closer look.
+_PLAIN_SANG = (
+    r"(?:(?<=\ sáng)(?:"
+    + "|".join(
+        [rf"(?<=[^\W_]{marks}\ sáng){_no_light_word(marks)}" for marks in ("", _MARK, _MARK * 2)]
+        + [rf"(?<=(?<!\S){marks}\ sáng)" for marks in (_MARK, _MARK * 2)]
+    )
+    + ")(?P<plain>)|)"
+)
 # As much glue as keeps the longest word within words_before's reach of the date (REACH characters before it); a
 # word further away is left to _sentence().
 _LONGEST_WORD = max(*(len(f"{a} {b}") for a, b in _PAIRS), *map(len, _OPENERS))
 _ANNOUNCED_DATE = (
     r"(?=[" + _INITIALS + "])"
     + "(?-i:(?P<word>" + _alternatives(_WORDS) + "))"
+    + _PLAIN_SANG
     + f"[{re.escape(GLUE)}]{{1,{REACH - _LONGEST_WORD}}}"
     + "(?P<date>" + _DAY_MONTH + "|" + _LONG_DATE + "(?!" + _ENDED + ")|" + _RANGE_DATE + "(?!" + _ENDED + "))"
     + _DIGIT_SOON
@@ -466,8 +490,8 @@ _ANNOUNCED_DATE = (
 # The word starts the text or follows a plain space, the regex engine's cheapest test: it gives characters back to
 # the spaces only. A word after another space ('\n', '\t') is left to _sentence(), which reads any glue.
 _ANNOUNCED = re.compile(r"(?:(?a:\D*)\ )?" + _ANNOUNCED_DATE, FLAGS)
-_READ_GROUPS = ("word", "date", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")
-assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 23], (
+_READ_GROUPS = ("word", "plain", "date", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")
+assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 24], (
     "sentence() reads the groups by number"
 )
 # The day and month of each d/m that is a day in some year ('18/7', '08/07', '29/2'), by the digits of each: one look-up
@@ -518,9 +542,9 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    # word (1), date (2): d, m, y of d/m/y (3-6, with sep), d of the long date (7, then m, abbr, ma, y, y2), the first
-    # day of a range (13, then RANGE's other groups); the digit after (23)
-    word, raw_day, raw_month, raw_year, digit_after = m.group(1, 3, 5, 6, 23)
+    # word (1), plain 'sáng' (2), date (3): d, m, y of d/m/y (4-7, with sep), d of the long date (8, then m, abbr, ma,
+    # y, y2), the first day of a range (14, then RANGE's other groups); the digit after (24)
+    word, plain, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 6, 7, 24)
     opens = m.start(1)
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
     # of light. (The glue the match takes keeps the word within words_before's reach.)
@@ -528,7 +552,7 @@ def sentence(text: str, ref: object) -> date | None | object:
         # Only the word (or two) and glue stand before the date: a relative word can only be those two words
         # ('Hôm qua (14/3)'), which is the answer unless only glue follows them.
         if word in _RELATIVE_PAIRS:
-            glue = text[m.end(1) : m.start(2)]
+            glue = text[m.end(1) : m.start(3)]
             if "." in glue or "#" in glue:
                 return NOT_WHOLE
     else:
@@ -537,13 +561,13 @@ def sentence(text: str, ref: object) -> date | None | object:
         end = m.end(1) if " " in word else opens
         if (
             _HINT_LOWER.search(text, 0, end) or "A" in text and _HINT_UPPER.search(text, 0, end)
-        ) and _relative_first(text, m.start(2)):
+        ) and _relative_first(text, m.start(3)):
             return NOT_WHOLE
         # The token before 'sáng' is light only if its last letters are a word of light: a token whose letters end
         # otherwise, right before the space (the commonest case, 'Rạng sáng'), or of marks only ('VOV.VN - Sáng')
         # needs no closer look. 'İ' lowers to 'i' and a combining dot, which word_of() steps over ('SOİ' is 'soi').
-        if word in _SANG:
-            start = m.start(2)
+        if word in _SANG and plain is None:
+            start = m.start(3)
             last = text[opens - 2 : opens - 1]
             if (
                 not last.isalnum()
@@ -569,7 +593,7 @@ def sentence(text: str, ref: object) -> date | None | object:
         # takes after these and 'từ' (not among the words here)
         if word.lower() not in LONG_OPENERS:
             return NOT_WHOLE
-        long_day, long_month, abbr_month, long_year, year_after = m.group(7, 8, 10, 11, 12)
+        long_day, long_month, abbr_month, long_year, year_after = m.group(8, 9, 11, 12, 13)
         if long_day is None:  # a range
             first = range_first(*m.group(*_RANGE_NUMBERS))
             if first is None:
