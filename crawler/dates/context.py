@@ -30,7 +30,6 @@ _WEEKDAY_NUMBERS = _words("hai ba tư bốn năm sáu bảy bẩy 2 3 4 5 6 7") 
 _SHORT_WEEKDAYS = _words("t2 t3 t4 t5 t6 t7 thứ2 thứ3 thứ4 thứ5 thứ6 thứ7")
 _BRIGHT = _words("ánh chiếu tươi phát soi làm sự rực sáng")  # '… sáng' that is light, not morning
 BRIGHT_ENDS = tuple(_BRIGHT)
-BRIGHT_LONGEST = max(map(len, _BRIGHT))
 MARKS = ":,.;!?()-\"'|/»”’"  # marks that end tokens; none is a letter or a digit
 
 # A number right after one of these is that thing's number: 'Lớp 10/3', 'số 18/7/QĐ-UBND',

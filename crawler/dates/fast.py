@@ -33,7 +33,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from crawler.dates.context import (
     BRIGHT_ENDS,
-    BRIGHT_LONGEST,
     GLUE,
     MARKS,
     NUMBERED_PAIRS,
@@ -563,29 +562,13 @@ def sentence(text: str, ref: object) -> date | None | object:
             _HINT_LOWER.search(text, 0, end) or "A" in text and _HINT_UPPER.search(text, 0, end)
         ) and _relative_first(text, m.start(3)):
             return NOT_WHOLE
-        # The token before 'sáng' is light only if its last letters are a word of light: a token whose letters end
-        # otherwise, right before the space (the commonest case, 'Rạng sáng'), or of marks only ('VOV.VN - Sáng')
-        # needs no closer look. 'İ' lowers to 'i' and a combining dot, which word_of() steps over ('SOİ' is 'soi').
+        # 'sáng' after a token the match did not tell plain: light if the token's last letters are a word of light
+        # ('ánh sáng 3/4'), as words_before's window and lights() tell
         if word in _SANG and plain is None:
             start = m.start(3)
-            last = text[opens - 2 : opens - 1]
-            if (
-                not last.isalnum()
-                or last == "İ"
-                or text[max(0, opens - 1 - BRIGHT_LONGEST) : opens - 1].lower().endswith(BRIGHT_ENDS)
-            ):
-                window = text[start - REACH if start > REACH else 0 : opens]  # words_before's
-                tail = window.rstrip()
-                if not tail[-1:].isalnum():
-                    tail = tail.rstrip(MARKS)
-                    if not tail[-1:] or tail[-1:].isspace():
-                        tail = ""  # nothing before, or marks only: no letters
-                if tail and (
-                    not tail[-1].isalnum() or tail[-BRIGHT_LONGEST:].lower().rstrip("\u0307").endswith(BRIGHT_ENDS)
-                ):
-                    before = window.lower().rsplit(None, 1)
-                    if before and lights(before[-1]):
-                        return NOT_WHOLE  # 'ánh sáng 3/4' is light, not morning
+            before = text[start - REACH if start > REACH else 0 : opens].lower().rsplit(None, 1)
+            if before and lights(before[-1]):
+                return NOT_WHOLE
     if digit_after is not None and _CLOCK_AFTER.match(text, m.end()):
         return NOT_WHOLE  # a clock time after the date: the scanner's to attach
     if raw_day is None:
