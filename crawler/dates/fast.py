@@ -464,16 +464,17 @@ def _no_light_word(marks: str) -> str:
 
 
 # 'sáng' in the middle of a text after a token whose letters, and at most two marks after them, end in no word of
-# light ('Rạng sáng', 'Hà Nội: Sáng', '(GLO)- Sáng'), or after a token of one or two marks ('VOV.VN - Sáng'): morning
-# as the scanner reads it, told by an empty group; sentence() looks closer (lights()) only at other tokens. Under
-# IGNORECASE a word of light also takes 'ſ' and the Turkish i's: such a token gets the closer look.
-_PLAIN_SANG = (
-    r"(?:(?<=\ sáng)(?:"
+# light ('Rạng sáng', 'Hà Nội: Sáng', '(GLO)- Sáng'), or after a token of one or two marks ('VOV.VN - Sáng'), is
+# morning as the scanner reads it. After any other token (or a tab, or a newline) an empty group asks sentence() for
+# the closer look, lights(); every other word needs none. Under IGNORECASE a word of light also takes 'ſ' and the
+# Turkish i's: such a token gets the closer look.
+_SANG_TO_LOOK_AT = (
+    r"(?:(?<=\ssáng)(?!"
     + "|".join(
         [rf"(?<=[^\W_]{marks}\ sáng){_no_light_word(marks)}" for marks in ("", _MARK, _MARK * 2)]
         + [rf"(?<=(?<!\S){marks}\ sáng)" for marks in (_MARK, _MARK * 2)]
     )
-    + ")(?P<plain>)|)"
+    + ")(?P<look>)|)"
 )
 # As much glue as keeps the longest word within words_before's reach of the date (REACH characters before it); a
 # word further away is left to _sentence().
@@ -481,7 +482,7 @@ _LONGEST_WORD = max(*(len(f"{a} {b}") for a, b in _PAIRS), *map(len, _OPENERS))
 _ANNOUNCED_DATE = (
     r"(?=[" + _INITIALS + "])"
     + "(?-i:(?P<word>" + _alternatives(_WORDS) + "))"
-    + _PLAIN_SANG
+    + _SANG_TO_LOOK_AT
     + f"[{re.escape(GLUE)}]{{1,{REACH - _LONGEST_WORD}}}"
     + "(?P<date>" + _DAY_MONTH + "|" + _LONG_DATE + "(?!" + _ENDED + ")|" + _RANGE_DATE + "(?!" + _ENDED + "))"
     + _DIGIT_SOON
@@ -489,7 +490,7 @@ _ANNOUNCED_DATE = (
 # The word starts the text or follows a plain space, the regex engine's cheapest test: it gives characters back to
 # the spaces only. A word after another space ('\n', '\t') is left to _sentence(), which reads any glue.
 _ANNOUNCED = re.compile(r"(?:(?a:\D*)\ )?" + _ANNOUNCED_DATE, FLAGS)
-_READ_GROUPS = ("word", "plain", "date", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")
+_READ_GROUPS = ("word", "look", "date", "d", "m", "y", "ld", "lm", "lma", "ly", "ly2", "digit")
 assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 24], (
     "sentence() reads the groups by number"
 )
@@ -507,7 +508,6 @@ _RANGE_NUMBERS = tuple(_ANNOUNCED.groupindex["r" + name] for name in RANGE_GROUP
 _ANNOUNCED_AFTER_NUMBERS = re.compile(
     r"(?a:\D*)(?:" + _DOCUMENT_NUMBER + r"(?a:\D*))+(?<!\S)" + _ANNOUNCED_DATE, FLAGS
 )
-_SANG = frozenset(_forms("sáng"))
 # Where a relative word may be: each holds 'nay', 'qua', 'kia', 'mai' or 'day' in either case (REL_WORD takes only i and
 # I for 'i'; the Kelvin sign that IGNORECASE takes for 'k' is a K after clean(), which is NFC). A search from the 'a'
 # of each is cheaper than lowering the text and looking for each word, and one that starts with a plain character
@@ -541,9 +541,9 @@ def sentence(text: str, ref: object) -> date | None | object:
         if start == 0 or text[start - 1] not in GLUE:
             return NOT_WHOLE  # the number is glued to a word, or no word is before it
         return _sentence(text, start, ref)
-    # word (1), plain 'sáng' (2), date (3): d, m, y of d/m/y (4-7, with sep), d of the long date (8, then m, abbr, ma,
-    # y, y2), the first day of a range (14, then RANGE's other groups); the digit after (24)
-    word, plain, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 6, 7, 24)
+    # word (1), a 'sáng' to look at (2), date (3): d, m, y of d/m/y (4-7, with sep), d of the long date (8, then m,
+    # abbr, ma, y, y2), the first day of a range (14, then RANGE's other groups); the digit after (24)
+    word, look, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 6, 7, 24)
     opens = m.start(1)
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
     # of light. (The glue the match takes keeps the word within words_before's reach.)
@@ -562,9 +562,9 @@ def sentence(text: str, ref: object) -> date | None | object:
             _HINT_LOWER.search(text, 0, end) or "A" in text and _HINT_UPPER.search(text, 0, end)
         ) and _relative_first(text, m.start(3)):
             return NOT_WHOLE
-        # 'sáng' after a token the match did not tell plain: light if the token's last letters are a word of light
+        # 'sáng' after a token the match could not tell: light if the token's last letters are a word of light
         # ('ánh sáng 3/4'), as words_before's window and lights() tell
-        if word in _SANG and plain is None:
+        if look is not None:
             start = m.start(3)
             before = text[start - REACH if start > REACH else 0 : opens].lower().rsplit(None, 1)
             if before and lights(before[-1]):
