@@ -181,6 +181,10 @@ SENTENCES = [
     ("Sáng nay 18/7, Sở họp", "2022-07-18"),  # a relative word before it
     ("Ngày 18/7/QĐ-UBND của Sở", None),  # glued to a document's code
     ("Ngày 31/4, Sở họp", None),  # no such day
+    ("Ngày 29/2/2024, Sở họp", "2024-02-29"),
+    ("Ngày 29/2/2023, Sở họp", None),  # not a leap year
+    ("Ngày 5/9/1899, Sở họp", None),  # a year out of range
+    ("Ngày 05-09-2021, Sở họp", "2021-09-05"),
     ("Ngày 18/7 /2022, Sở họp", "2022-07-18"),  # spaced: the scanner's d/m/y
     # two words announce the date; a relative word before it is weighed as the scanner weighs it
     ("Hôm qua (14/3), Sở họp", "2022-03-14"),

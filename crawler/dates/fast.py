@@ -494,14 +494,15 @@ _READ_GROUPS = ("word", "look", "date", "d", "m", "y", "ld", "lm", "lma", "ly", 
 assert [_ANNOUNCED.groupindex[name] for name in _READ_GROUPS] == [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 24], (
     "sentence() reads the groups by number"
 )
-# The day and month of each d/m that is a day in some year ('18/7', '08/07', '29/2'), by the digits of each: one look-up
-# instead of two numbers read and is_real_date()'s tests without a year.
+# The day and month of each d/m that is a day in some year ('18/7', '08-07', '29/2'), by its text: one look-up instead
+# of two numbers read and is_real_date()'s tests without a year.
 _DAY_MONTHS = {
-    (day_s, month_s): (day, month)
+    f"{day_s}{sep}{month_s}": (day, month)
     for month in range(1, 13)
     for day in range(1, MONTH_DAYS[month] + 1)
     for day_s in {str(day), f"{day:02d}"}
     for month_s in {str(month), f"{month:02d}"}
+    for sep in "/-"
 }
 _RANGE_NUMBERS = tuple(_ANNOUNCED.groupindex["r" + name] for name in RANGE_GROUPS)  # range_first()'s, by number
 # The same after document numbers: tried only when _ANNOUNCED fails, as the numbers' group costs every match a little.
@@ -543,7 +544,7 @@ def sentence(text: str, ref: object) -> date | None | object:
         return _sentence(text, start, ref)
     # word (1), a 'sáng' to look at (2), date (3): d, m, y of d/m/y (4-7, with sep), d of the long date (8, then m,
     # abbr, ma, y, y2), the first day of a range (14, then RANGE's other groups); the digit after (24)
-    word, look, raw_day, raw_month, raw_year, digit_after = m.group(1, 2, 4, 6, 7, 24)
+    word, look, raw_date, digit_after = m.group(1, 2, 3, 24)
     opens = m.start(1)
     # The tests of _sentence() that the match leaves: a relative word the scanner would weigh, 'sáng' after a word
     # of light. (The glue the match takes keeps the word within words_before's reach.)
@@ -571,36 +572,38 @@ def sentence(text: str, ref: object) -> date | None | object:
                 return NOT_WHOLE
     if digit_after is not None and _CLOCK_AFTER.match(text, m.end()):
         return NOT_WHOLE  # a clock time after the date: the scanner's to attach
-    if raw_day is None:
-        # The long date, read as _sentence() reads it, only after 'ngày', 'mùng' or 'mồng'; a range, which _range_at()
-        # takes after these and 'từ' (not among the words here)
-        if word.lower() not in LONG_OPENERS:
-            return NOT_WHOLE
-        long_day, long_month, abbr_month, long_year, year_after = m.group(8, 9, 11, 12, 13)
-        if long_day is None:  # a range
-            first = range_first(*m.group(*_RANGE_NUMBERS))
-            if first is None:
-                return NOT_WHOLE
-            return _numeric(text, m.end(), *first, None, ref)
-        raw_month = long_month or abbr_month
-        day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
-        year = int(long_year or year_after)
-        return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
-    day_month = _DAY_MONTHS.get((raw_day, raw_month))
-    if day_month is None:
-        return NOT_WHOLE  # no such day in any year: the scanner reads none here either
-    day, month = day_month
-    if raw_year is not None:
-        year = _YEARS.get(raw_year)
-        if year is None or day == 29 and month == 2 and not is_real_date(year, month, day):
+    day_month = _DAY_MONTHS.get(raw_date)
+    if day_month is not None:  # the commonest date: d/m, a day in some year
+        day, month = day_month
+        # _numeric()'s answers without the call: within four months of a date ref this year's, nearest() further.
+        if type(ref) is date:
+            if -4 <= month - ref.month <= 4 and (day != 29 or month != 2):
+                return date(ref.year, month, day)
+            return nearest(day, month, ref)
+        return _numeric(text, m.end(), day, month, None, None, ref)
+    if m.start(4) >= 0:  # d/m/yyyy (the year after the d/m's 5 characters at most), or a d/m that is no day
+        day_month = _DAY_MONTHS.get(raw_date[:-5]) if len(raw_date) > 5 else None
+        year = _YEARS.get(raw_date[-4:])
+        if day_month is None or year is None:
+            return NOT_WHOLE  # no such day, or a year out of range: the scanner reads none here either
+        day, month = day_month
+        if day == 29 and month == 2 and not is_real_date(year, month, day):
             return NOT_WHOLE
         return date(year, month, day)
-    # _numeric()'s answers without the call: a year-less date within four months of a date ref, nearest() further.
-    if type(ref) is date:
-        if -4 <= month - ref.month <= 4 and (day != 29 or month != 2):
-            return date(ref.year, month, day)
-        return nearest(day, month, ref)
-    return _numeric(text, m.end(), day, month, None, None, ref)
+    # The long date, read as _sentence() reads it, only after 'ngày', 'mùng' or 'mồng'; a range, which _range_at()
+    # takes after these and 'từ' (not among the words here)
+    if word.lower() not in LONG_OPENERS:
+        return NOT_WHOLE
+    long_day, long_month, abbr_month, long_year, year_after = m.group(8, 9, 11, 12, 13)
+    if long_day is None:  # a range
+        first = range_first(*m.group(*_RANGE_NUMBERS))
+        if first is None:
+            return NOT_WHOLE
+        return _numeric(text, m.end(), *first, None, ref)
+    raw_month = long_month or abbr_month
+    day, month = _NUMBER[long_day], _NUMBER.get(raw_month) or month_number(raw_month) or 0
+    year = int(long_year or year_after)
+    return date(year, month, day) if is_real_date(year, month, day) else NOT_WHOLE
 
 
 def _relative_first(text: str, start: int) -> bool:
