@@ -301,6 +301,11 @@ def test_only_clock_lead_characters_stand_before_a_clock_after_a_date():
     assert checked > 500  # the test saw many real leads, not none
 
 
+def test_the_sentence_patterns_number_their_groups_alike():
+    # sentence() reads the groups of either match by number
+    assert dates_fast._announced_after_numbers().groupindex == dates_fast._ANNOUNCED.groupindex
+
+
 def test_a_relative_word_before_the_date_in_every_spelling():
     # sentence() asks REL_WORD only where a cheaper search finds a hint of one: every spelling REL_WORD matches, in
     # every case re's IGNORECASE takes (the Kelvin sign, the Turkish i's), must still be weighed as the scanner weighs
