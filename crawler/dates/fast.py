@@ -11,14 +11,15 @@ scanner's: month names, separators, the numeric and long forms, meridiems and re
 pieces of :mod:`crawler.dates.words` that both build their patterns from, so a change is made once.
 
 Why it exists: bench/dates.py reads the date lines of tests/data/vi-dates.jsonl in a median of
-2.5 us with it and 6.6 us without (the scanner alone), about 275x and 110x faster than dateparser: the
-project asks for at least 100x, which the scanner alone only just reaches. For a crawl it hardly
+2.0-2.2 us with it and 4.9 us without (the scanner alone), about 235-250x and 100x faster than dateparser:
+the project asks for at least 100x, which the scanner alone only just reaches. For a crawl it hardly
 matters: the 1617 date reads of bench/crawl.py's 500 articles (1402 of them whole lines) took 7 ms
-with it and 14 ms without, against about 7 s of CPU for the crawl. The sentence path reads 41 of the 61
-running-text cases (the others hold no date, or a clock time, a range or a numbered thing before their
-date): the running-text median is 2.7-2.9 us, 7.6 with the scanner alone (dateparser: 250-300 us, so
-94-104x and 37x over runs). What is left at the median is one match (0.7-1.0 us), cleaning (0.3), the
-scanner's checks on the word before the date and the date itself (about 30 steps of Python), and two calls.
+with it and 14 ms without, against about 7 s of CPU for the crawl. The sentence path reads 44 of the 61
+running-text cases (the others hold no date, or a clock time or a numbered thing before their date): the
+running-text median is 1.75-1.9 us, 5.5 with the scanner alone (dateparser: 190-210 us, so 110-113x and
+36x over runs). What is left at the median is one match (0.55-0.75 us, the lookbehinds on a 'sáng' before
+the date included), cleaning (0.25), the scanner's checks on the word before the date and the date itself
+(about 20 steps of Python), and two calls.
 
 A call costs a few microseconds, so the order of work is chosen by cost: string tests on the last
 and first characters pick the one or two patterns worth trying (a sentence ends with a letter or a
@@ -357,9 +358,10 @@ def _relative(text: str, ref: object) -> date | datetime | None | object:
 # tháng 8 năm 2022, tại …', 'Hôm qua (14/3), …': the first number of the text is the day of a date right
 # after a word (or two) that announces one, and nothing after it asks for the scanner's judgement (a second
 # date that lends its year, a clock time, 'âm lịch', glue). Each test below is one of the scanner's checks
-# on that date, or the cheap test that lets it skip one; any doubt goes to the scanner. The commonest shape,
-# the word (anywhere before the number), glue and d/m or d/m/yyyy, is one match of _ANNOUNCED with the scanner's
-# tests after the date inside it; _sentence() reads the others step by step.
+# on that date, or the cheap test that lets it skip one; any doubt goes to the scanner. The commonest shapes,
+# the word (anywhere before the number), glue and a d/m, d/m/yyyy, long date or range, are one match of _ANNOUNCED
+# with the scanner's tests after the date (and on a 'sáng' before it) inside it; _sentence() reads the others step by
+# step.
 
 # The words that announce a date and make no number of a thing, alone or after another word.
 _ANNOUNCING = frozenset(
