@@ -73,13 +73,6 @@ def word_of(token: str) -> str:
 
 def lights(token: str) -> bool:
     """Whether 'sáng' after this lower-case token is light, not morning ('ánh sáng'): announces_date's test."""
-    if token.isalnum():
-        return token in _BRIGHT
-    # A token ending in a mark ('nội:', '(glo)-'): its last run of letters is bright only if it ends so,
-    # which costs less to rule out than finding that run.
-    rest = token.rstrip(MARKS)
-    if not rest or rest[-1].isalnum() and not rest.endswith(BRIGHT_ENDS):
-        return False  # marks only ('-'): no letters at all
     return word_of(token) in _BRIGHT
 
 

@@ -28,7 +28,6 @@ from itertools import pairwise
 
 from crawler.dates.context import announces_date, names_number, words_before
 from crawler.dates.words import (
-    FLAGS,
     MAX_YEAR,
     MIN_YEAR,
     UNITS,
@@ -81,7 +80,7 @@ RANGE = expand(
       | \.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])
       | \s+tháng\s+(?P<mw><<MONTH_VI>>)(?:<<MONTH_YEAR_LINK>>(?P<yw>[0-9]{4})(?![0-9]))? )"""
 )
-_RANGE = re.compile(RANGE, FLAGS)
+_RANGE = build(RANGE)
 RANGE_GROUPS = ("d1", "list", "d2", "m", "dm", "mw", "y", "dy", "yw")  # what range_first() reads, in its order
 _DMY = build(r"<<DMY>>")
 _DM = build(r"(?P<d>[0-9]{1,2})(?P<sep><<DATE_SEP>>)(?P<m>[0-9]{1,2})(?![0-9])")

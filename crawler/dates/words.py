@@ -105,6 +105,7 @@ def days_back(relative: str) -> int:
     """WORD_DAYS of a relative word as REL_WORD matched it ('Hôm QUA', 'yesterday'), by its last word."""
     return WORD_DAYS[relative.split()[-1].lower()]
 
+
 _PIECES = {
     "MONTH_VI": MONTH_VI, "MONTH_EN": MONTH_EN, "EN_WEEKDAY": EN_WEEKDAY, "WEEKDAY": WEEKDAY,
     "DAYPART": DAYPART, "TIME": TIME, "TZ": TZ_NAME, "TIME_PLAIN": TIME_PLAIN, "DMY": DMY, "YEAR": YEAR,
